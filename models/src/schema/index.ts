@@ -1,0 +1,5 @@
+export * from './actions.ts';
+export * from './anomaly.ts';
+export * from './event.ts';
+export * from './label.ts';
+export * from './validate.ts';

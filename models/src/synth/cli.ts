@@ -1,0 +1,4 @@
+export async function run(a: string[]) {
+  console.log('synth', a);
+  return 0;
+}
