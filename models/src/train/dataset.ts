@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ParseSummary } from '../parse/run.ts';
+import { parsePaths } from '../parse/run.ts';
+import { compileValidator, type Label, LabelSchema, type LogEvent } from '../schema/index.ts';
+
+const checkLabel = compileValidator(LabelSchema);
+
+export interface Dataset {
+  dir: string;
+  /** All events, in time order (ties keep file order). */
+  events: LogEvent[];
+  labels: Label[];
+  /** [start, end) of the dataset in epoch ms. */
+  span: [number, number];
+  seed: number | undefined;
+  hostTypes: Record<string, string>;
+  parse: ParseSummary;
+}
+
+interface ManifestLike {
+  seed?: number;
+  start?: string | number;
+  end?: string | number;
+  timeRange?: { start: string | number; end: string | number };
+  hosts?: { hostname?: string; name?: string; instanceType?: string }[];
+}
+
+const toMs = (v: string | number | undefined) =>
+  v === undefined ? Number.NaN : typeof v === 'number' ? v : Date.parse(v);
+
+/** Reads labels.jsonl, refusing a bad line with its number and the key at fault. */
+export async function readLabels(file: string): Promise<Label[]> {
+  const text = await readFile(file, 'utf8');
+  const labels: Label[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
+    }
+    labels.push(checkLabel(value, `${file}:${i + 1}`));
+  });
+  return labels;
+}
+
+/**
+ * Loads a dataset written by `vigil data generate` (or any directory of native logs plus labels.jsonl) through the
+ * production parsers, so training sees exactly what serving sees. Parse errors are counted and returned, not hidden.
+ */
+export async function loadDataset(dir: string): Promise<Dataset> {
+  const manifest = JSON.parse(
+    await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '{}'),
+  ) as ManifestLike;
+  const events: LogEvent[] = [];
+  const parse = await parsePaths([dir], { event: (e) => events.push(e) });
+  events.sort((a, b) => a.ts - b.ts);
+  const labels = await readLabels(path.join(dir, 'labels.jsonl')).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [] as Label[];
+    throw e;
+  });
+  let start = toMs(manifest.timeRange?.start ?? manifest.start);
+  let end = toMs(manifest.timeRange?.end ?? manifest.end);
+  if (!Number.isFinite(start)) start = events[0]?.ts ?? 0;
+  if (!Number.isFinite(end)) end = (events.at(-1)?.ts ?? 0) + 1;
+  const hostTypes: Record<string, string> = {};
+  for (const h of manifest.hosts ?? []) {
+    const name = h.hostname ?? h.name;
+    if (name && h.instanceType) hostTypes[name] = h.instanceType;
+  }
+  return { dir, events, labels, span: [start, end], seed: manifest.seed, hostTypes, parse };
+}
+
+export async function* iterate<T>(items: T[]): AsyncGenerator<T> {
+  for (const x of items) yield x;
+}

@@ -1,0 +1,11 @@
+export type { CallRecord } from './core/calls.ts';
+export { AwsError, type FaultKind } from './core/errors.ts';
+export type { FailRule, ThrottleRule } from './core/faults.ts';
+export type { ServiceName } from './core/types.ts';
+export { type LocalAws, type LocalAwsOptions, type LocalAwsState, startLocalAws } from './local-aws.ts';
+export { compileFilterPattern } from './logs/filter-pattern.ts';
+export { PUT_LIMITS } from './logs/put-events.ts';
+export type { SubscriptionDelivery } from './logs/store.ts';
+export type { PublishedMessage } from './sns/state.ts';
+export type { CommandRecord, InvocationOutcome, InvocationResultProvider, ManagedInstance } from './ssm/state.ts';
+export { clientConfig } from './testing.ts';
