@@ -212,7 +212,10 @@ function targetsOf(ref: EntityRef, acc: WindowAcc): Record<string, string | numb
   if (ref.kind === 'host') {
     targets.host = ref.id;
     const p: ProcessTarget | undefined = acc.topProcess;
-    if (p) Object.assign(targets, { pid: p.pid, startTime: p.startTime, exe: p.exe, cpu: p.cpu });
+    if (p) {
+      Object.assign(targets, { pid: p.pid, startTime: p.startTime, exe: p.exe, cpu: p.cpu });
+      if (p.startTicks !== undefined) targets.startTicks = p.startTicks;
+    }
     if (acc.topMount) targets.mount = acc.topMount;
   }
   return targets;

@@ -30,6 +30,8 @@ const SSH_FAILURES = new Set<string>([
 export interface ProcessTarget {
   pid: number;
   startTime: number;
+  /** Start time in clock ticks since boot (/proc/<pid>/stat field 22): the exact identity, when the sampler has it. */
+  startTicks: number | undefined;
   exe: string;
   cpu: number;
 }
@@ -207,7 +209,14 @@ export class WindowAcc {
       if (cpu > 80 && e.pid !== undefined && this.highCpuPids.size < SET_CAP) this.highCpuPids.add(e.pid);
       if (cpu > this.maxProcCpu && e.pid !== undefined) {
         this.maxProcCpu = cpu;
-        this.topProcess = { pid: e.pid, startTime: Number(a?.startTime) || 0, exe: e.resource ?? '', cpu };
+        const ticks = Number(a?.startTicks);
+        this.topProcess = {
+          pid: e.pid,
+          startTime: Number(a?.startTime) || 0,
+          startTicks: Number.isFinite(ticks) ? ticks : undefined,
+          exe: e.resource ?? '',
+          cpu,
+        };
       }
     }
     if (isTempExecutable(e.resource)) this.procInTmp++;
