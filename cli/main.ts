@@ -7,6 +7,14 @@ import { UsageError } from '../models/src/util/cli.ts';
 const GROUPS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   data: { summary: 'generate the synthetic AWS log dataset', load: () => import('../models/src/synth/cli.ts') },
   logs: { summary: 'parse native logs to normalized events / CSV', load: () => import('../models/src/parse/cli.ts') },
+  'control-plane': {
+    summary: 'run the fleet service (HTTP API) and manage its tokens',
+    load: () => import('../control-plane/src/cli.ts'),
+  },
+  models: {
+    summary: 'train, evaluate and export the detection models',
+    load: () => import('../models/src/train/cli.ts'),
+  },
 };
 
 const HELP = `vigil - anomaly detection and safe remediation for AWS logs
