@@ -59,6 +59,17 @@ describe('FeatureEngine', () => {
     expect(f(ipRows.at(-1) as WindowRow, 'events_1h')).toBe(60 + 11 * 3);
   });
 
+  it('remembers a burst in the decayed 6 h sums after its window has closed', () => {
+    const eng = new FeatureEngine();
+    const rows: WindowRow[] = [];
+    for (let i = 0; i < 20; i++) eng.push(sshFail(T0 + i * 1000, '203.0.113.9'), rows);
+    eng.push(sshFail(T0 + 6 * 3600_000, '203.0.113.9'), rows); // six hours (one half-life) later
+    eng.flush(rows);
+    const later = rows.filter((r) => r.entity.kind === 'ip').at(-1) as WindowRow;
+    expect(f(later, 'ssh_fail')).toBe(1);
+    expect(f(later, 'ssh_fail_6h')).toBeCloseTo(1 + 20 * 0.5 ** ((6 * 3600_000 - 5 * MIN) / (6 * 3600_000)), 3);
+  });
+
   it('snapshot reads an open window without committing it', () => {
     const eng = new FeatureEngine();
     for (let i = 0; i < 5; i++) eng.push(sshFail(T0 + i, '203.0.113.9'));

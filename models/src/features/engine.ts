@@ -160,7 +160,9 @@ export class FeatureEngine {
   private close(nextWindow: number, out: WindowRow[]): void {
     const hour = new Date(this.windowNo * this.config.windowMs).getUTCHours();
     for (const t of this.open) {
-      out.push(this.row(t, true));
+      const row = this.row(t, true);
+      out.push(row);
+      t.state.commitDecayed(row.features, row.end);
       t.state.commit(this.windowNo, hour, t.acc as WindowAcc);
       t.acc = undefined;
     }

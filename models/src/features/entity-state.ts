@@ -2,6 +2,7 @@ import type { EntityKind, LogEvent, LogSource } from '../schema/index.ts';
 import { AUTH_ACTIONS, SYSLOG_ACTIONS } from '../schema/index.ts';
 import { RecencySet } from './bounded-map.ts';
 import { DecayedStats } from './decayed-stats.ts';
+import { DECAY_HALF_LIFE_MS, DECAYED_INDEX } from './feature-defs.ts';
 import type { WindowAcc } from './window-acc.ts';
 
 export interface StateConfig {
@@ -49,6 +50,9 @@ export class EntityState {
   sessionLast = 0;
   sessionAttempts = 0;
   lastDisk: Map<string, { ts: number; used: number }> | undefined;
+  /** Exponentially decayed sums of selected window counts (see DECAYED_BASES), as of `decayedUntil`. */
+  private decayed: Float64Array | undefined;
+  private decayedUntil = 0;
 
   constructor(
     readonly kind: EntityKind,
@@ -140,6 +144,23 @@ export class EntityState {
     }
     this.sessionLast = e.ts;
     if (e.outcome !== 'unknown') this.sessionAttempts++;
+  }
+
+  /** The decayed sum of base k as seen at time t (before the window starting at t is added). */
+  decayedAt(k: number, t: number): number {
+    if (!this.decayed) return 0;
+    return this.decayed[k] * Math.exp(-((t - this.decayedUntil) * Math.LN2) / DECAY_HALF_LIFE_MS);
+  }
+
+  /** Folds a closed window's values (picked from its feature vector) into the decayed sums. */
+  commitDecayed(features: Float32Array, windowEnd: number): void {
+    const d = (this.decayed ??= new Float64Array(DECAYED_INDEX.length));
+    const f = this.decayedUntil > 0 ? Math.exp(-((windowEnd - this.decayedUntil) * Math.LN2) / DECAY_HALF_LIFE_MS) : 0;
+    for (let k = 0; k < d.length; k++) {
+      const v = features[DECAYED_INDEX[k]];
+      d[k] = d[k] * f + (Number.isFinite(v) ? v : 0);
+    }
+    this.decayedUntil = windowEnd;
   }
 
   /** 1 − P(hour) under the entity's usual-hours histogram; NaN until there is enough history to say. */

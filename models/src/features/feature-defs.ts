@@ -50,7 +50,7 @@ function maxSourceZ(x: FeatureInput, threshold?: number): number {
  * records; change anything here and bump FEATURE_VERSION. One vector serves every entity kind: features that do not
  * apply to a kind are 0, and `entity_kind` lets the trees branch on it.
  */
-export const FEATURE_DEFS: readonly FeatureDef[] = [
+const BASE_DEFS: readonly FeatureDef[] = [
   // context
   { name: 'entity_kind', f: (x) => ENTITY_KINDS.indexOf(x.state.kind) },
   { name: 'hour_of_week', f: (x) => Math.floor((((x.windowStart / HOUR + 72) % 168) + 168) % 168) },
@@ -92,6 +92,7 @@ export const FEATURE_DEFS: readonly FeatureDef[] = [
   { name: 'sudo', f: (x) => x.acc.sudo },
   { name: 'sudo_fail', f: (x) => x.acc.sudoFail },
   { name: 'suspicious_cmd', f: (x) => x.acc.suspicious },
+  { name: 'offensive_tool', f: (x) => x.acc.offensiveTools },
   { name: 'pkg_changes', f: (x) => x.acc.pkgChanges },
   { name: 'new_packages', f: (x) => x.acc.newPackages },
   { name: 'service_fail', f: (x) => x.acc.serviceFail },
@@ -155,4 +156,57 @@ export const FEATURE_DEFS: readonly FeatureDef[] = [
   { name: 'sources_active', f: (x) => x.acc.sources.size },
   { name: 'max_source_z', f: (x) => maxSourceZ(x) },
   { name: 'sources_spiking', f: (x) => maxSourceZ(x, 3) },
+];
+
+/**
+ * Counts worth remembering beyond one window: low-and-slow attacks spread a few events over hours, which no single
+ * 5-minute window shows but an exponentially decayed sum (6 h half-life) does.
+ */
+export const DECAYED_BASES = [
+  'n_events',
+  'n_fail',
+  'new_src_ips',
+  'new_principals',
+  'ssh_fail',
+  'ssh_invalid_user',
+  'sudo_fail',
+  'suspicious_cmd',
+  'new_packages',
+  'offensive_tool',
+  'high_cpu_procs',
+  'new_exes',
+  'proc_in_tmp',
+  'disk_growth_bps',
+  'invocations',
+  'timeouts',
+  'ooms',
+  'errors',
+  's3_gets',
+  's3_deletes',
+  's3_denied',
+  's3_sensitive_gets',
+  'bytes',
+  'distinct_dst_ports',
+  'unusual_proto',
+  'external_dst_bytes',
+  'iam_writes',
+  'log_tamper',
+  'access_denied',
+  'new_regions',
+] as const;
+export const DECAY_HALF_LIFE_MS = 6 * HOUR;
+
+const baseIndex = (name: string) => {
+  const i = BASE_DEFS.findIndex((d) => d.name === name);
+  if (i < 0) throw new Error(`decayed feature base '${name}' is not a feature`);
+  return i;
+};
+export const DECAYED_INDEX = DECAYED_BASES.map(baseIndex);
+
+export const FEATURE_DEFS: readonly FeatureDef[] = [
+  ...BASE_DEFS,
+  ...DECAYED_BASES.map((name, k) => {
+    const base = BASE_DEFS[DECAYED_INDEX[k]];
+    return { name: `${name}_6h`, f: (x: FeatureInput) => x.state.decayedAt(k, x.windowStart) + base.f(x) };
+  }),
 ];

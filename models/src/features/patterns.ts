@@ -13,6 +13,14 @@ export function isSuspiciousCommand(text: string | undefined): boolean {
   );
 }
 
+/** Offensive tooling: scanners, crackers, tunnels, miners. Installing one on a server is rarely routine. */
+const OFFENSIVE_TOOL =
+  /(?:^|[\s/=:])(?:nmap|masscan|zmap|sqlmap|hydra|medusa|john|hashcat|nikto|metasploit(?:-framework)?|msfconsole|msfvenom|netcat(?:-traditional|-openbsd)?|ncat|socat|tcpdump|tshark|wireshark|aircrack-ng|ettercap|responder|mimikatz|impacket|crackmapexec|gobuster|dirb|dirbuster|wfuzz|ffuf|proxychains4?|chisel|ngrok|kerbrute|enum4linux|nbtscan|xmrig|minerd|cpuminer|linpeas|pspy)(?:$|[\s:=_-])/i;
+
+export function isOffensiveTool(text: string | undefined): boolean {
+  return text !== undefined && text.length > 0 && OFFENSIVE_TOOL.test(text.length > 4096 ? text.slice(0, 4096) : text);
+}
+
 /** Executables in world-writable or memory-backed places, where legitimate daemons do not live. */
 export function isTempExecutable(exe: string | undefined): boolean {
   return exe !== undefined && /^\/(?:tmp|var\/tmp|dev\/shm|run\/user)\//.test(exe);

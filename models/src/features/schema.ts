@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FEATURE_DEFS } from './feature-defs.ts';
 
 /** Bump when a feature's meaning changes, even if its name does not. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 3;
 
 export interface FeatureSchema {
   version: number;

@@ -3,6 +3,7 @@ import { AUTH_ACTIONS, LAMBDA_ACTIONS, SYSLOG_ACTIONS } from '../schema/index.ts
 import {
   IAM_PERSISTENCE_EVENTS,
   isAccessDenied,
+  isOffensiveTool,
   isPrivateIp,
   isSensitiveKey,
   isSuspiciousCommand,
@@ -58,6 +59,7 @@ export class WindowAcc {
   sudo = 0;
   sudoFail = 0;
   suspicious = 0;
+  offensiveTools = 0;
   pkgChanges = 0;
   newPackages = 0;
   serviceFail = 0;
@@ -172,6 +174,7 @@ export class WindowAcc {
     else if (e.action === AUTH_ACTIONS.sudoCommand) {
       this.sudo++;
       if (isSuspiciousCommand(e.resource)) this.suspicious++;
+      if (isOffensiveTool(e.resource)) this.offensiveTools++;
     } else if (e.action === AUTH_ACTIONS.sudoFailure) this.sudoFail++;
   }
 
@@ -182,6 +185,7 @@ export class WindowAcc {
         break;
       case SYSLOG_ACTIONS.packageChange:
         this.pkgChanges++;
+        if (isOffensiveTool(e.resource)) this.offensiveTools++;
         break;
       case SYSLOG_ACTIONS.serviceFail:
         this.serviceFail++;
@@ -221,6 +225,7 @@ export class WindowAcc {
     }
     if (isTempExecutable(e.resource)) this.procInTmp++;
     if (typeof a?.cmdline === 'string' && isSuspiciousCommand(a.cmdline)) this.suspicious++;
+    if (isOffensiveTool(e.program)) this.offensiveTools++;
   }
 
   private addDisk(e: LogEvent): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ParseSummary } from '../parse/run.ts';
 import { parsePaths } from '../parse/run.ts';
 import { compileValidator, type Label, LabelSchema, type LogEvent } from '../schema/index.ts';
+import { labelledLines } from './evidence.ts';
 
 const checkLabel = compileValidator(LabelSchema);
 
@@ -10,6 +11,8 @@ export interface Dataset {
   dir: string;
   /** All events, in time order (ties keep file order). */
   events: LogEvent[];
+  /** Label id of each event (same order), when the generator's record-level truth is available. */
+  eventLabels: (string | undefined)[] | null;
   labels: Label[];
   /** [start, end) of the dataset in epoch ms. */
   span: [number, number];
@@ -19,6 +22,9 @@ export interface Dataset {
 }
 
 interface ManifestLike {
+  generator?: string;
+  records?: number;
+  scenario?: Record<string, unknown>;
   seed?: number;
   start?: string | number;
   end?: string | number;
@@ -54,9 +60,15 @@ export async function loadDataset(dir: string): Promise<Dataset> {
   const manifest = JSON.parse(
     await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '{}'),
   ) as ManifestLike;
-  const events: LogEvent[] = [];
-  const parse = await parsePaths([dir], { event: (e) => events.push(e) });
-  events.sort((a, b) => a.ts - b.ts);
+  const lines = labelledLines(manifest);
+  const tagged: { e: LogEvent; label: string | undefined }[] = [];
+  const root = path.resolve(dir);
+  const parse = await parsePaths([dir], {
+    event: (e, file) => tagged.push({ e, label: lines?.get(`${path.relative(root, path.resolve(file))}\n${e.raw}`) }),
+  });
+  tagged.sort((a, b) => a.e.ts - b.e.ts);
+  const events = tagged.map((t) => t.e);
+  const eventLabels = lines ? tagged.map((t) => t.label) : null;
   const labels = await readLabels(path.join(dir, 'labels.jsonl')).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [] as Label[];
     throw e;
@@ -70,7 +82,7 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     const name = h.hostname ?? h.name;
     if (name && h.instanceType) hostTypes[name] = h.instanceType;
   }
-  return { dir, events, labels, span: [start, end], seed: manifest.seed, hostTypes, parse };
+  return { dir, events, eventLabels, labels, span: [start, end], seed: manifest.seed, hostTypes, parse };
 }
 
 export async function* iterate<T>(items: T[]): AsyncGenerator<T> {

@@ -38,9 +38,36 @@ export interface TrainedDetector {
   params: DetectorParams;
 }
 
+/**
+ * Repeats the positive rows of rare types so that every type weighs about as much as the average type in the binary
+ * detector (ml-xgboost has no sample-weight API; duplication is the equivalent for integer weights). Capped at 20×.
+ */
+export function balanceTypes(types: Targets, idx: number[]): number[] {
+  const byType = new Map<string, number[]>();
+  for (const i of idx) {
+    const t = types[i];
+    if (t) {
+      let list = byType.get(t);
+      if (!list) byType.set(t, (list = []));
+      list.push(i);
+    }
+  }
+  if (byType.size === 0) return idx;
+  const mean = [...byType.values()].reduce((s, l) => s + l.length, 0) / byType.size;
+  const out = idx.slice();
+  for (const list of byType.values()) {
+    const factor = Math.min(20, Math.round(mean / list.length));
+    for (let k = 1; k < factor; k++) out.push(...list);
+  }
+  return out;
+}
+
+/** Per-row target: a type (positive), null (normal) or undefined (ambiguous: not used for training). */
+export type Targets = readonly (AnomalyType | null | undefined)[];
+
 export async function trainDetector(
   rows: RowSet,
-  types: (AnomalyType | null)[],
+  types: Targets,
   trainIdx: number[],
   valIdx: number[],
   params: DetectorParams,
@@ -48,7 +75,8 @@ export async function trainDetector(
   opts: { typer?: boolean } = {},
 ): Promise<TrainedDetector> {
   const F = rows.nFeatures;
-  const y = (idx: number[]) => Float32Array.from(idx, (i) => (types[i] === null ? 0 : 1));
+  const y = (idx: number[]) => Float32Array.from(idx, (i) => (types[i] ? 1 : 0));
+  trainIdx = balanceTypes(types, trainIdx);
   const yTrain = y(trainIdx);
   const pos = yTrain.reduce((a, b) => a + b, 0);
   const neg = yTrain.length - pos;
@@ -81,16 +109,16 @@ export async function trainDetector(
 
 async function trainTyper(
   rows: RowSet,
-  types: (AnomalyType | null)[],
+  types: Targets,
   trainIdx: number[],
   valIdx: number[],
   seed: number,
 ) {
-  const posTrain = trainIdx.filter((i) => types[i] !== null);
+  const posTrain = trainIdx.filter((i) => types[i]);
   const typeLabels = [...new Set(posTrain.map((i) => types[i] as AnomalyType))].sort();
   if (typeLabels.length < 2) return { typer: null, typeLabels };
   const cls = (i: number) => typeLabels.indexOf(types[i] as AnomalyType);
-  const posVal = valIdx.filter((i) => types[i] !== null && typeLabels.includes(types[i] as AnomalyType));
+  const posVal = valIdx.filter((i) => types[i] && typeLabels.includes(types[i] as AnomalyType));
   const valClasses = new Set(posVal.map(cls));
   const typer = await trainXGBoost({
     X: gather(rows, posTrain),

@@ -1,9 +1,11 @@
 import { planSplits, type SplitPlan } from '../eval/folds.ts';
 import { type EvalReport, evaluate, type ScoredRow, thresholdForBudget } from '../eval/metrics.ts';
+import { entityKey } from '../features/entities.ts';
 import type { AnomalyType, Label } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
 import { iterate } from './dataset.ts';
 import { type DetectorParams, scoreRows, type TrainedDetector, trainDetector } from './detector.ts';
+import { evidenceWindows } from './evidence.ts';
 import { rowTruth } from './labels.ts';
 import { buildRows, type RowSet, rowsIn } from './rows.ts';
 import { type TrialResult, tuneDetector } from './tune.ts';
@@ -30,9 +32,25 @@ export interface TrainOutcome {
 
 /** Feature rows and their ground truth for a whole dataset, replayed through the serving feature engine. */
 export async function datasetRows(ds: Dataset) {
-  const { rows } = await buildRows(iterate(ds.events), { hostTypes: ds.hostTypes });
+  const { rows, engine } = await buildRows(iterate(ds.events), { hostTypes: ds.hostTypes });
   const { index, types } = rowTruth(rows, ds.labels);
-  return { rows, index, types };
+  return { rows, index, types, windowMs: engine.config.windowMs };
+}
+
+/**
+ * Training targets: windows holding an injected event are positives of that event's type, windows outside every
+ * label are negatives, and windows inside a label span without attack evidence are left out (undefined). Without
+ * record-level truth (real logs), the label spans are the targets.
+ */
+export function trainingTargets(ds: Dataset, rows: RowSet, spanTypes: (AnomalyType | null)[], windowMs: number) {
+  if (!ds.eventLabels) return spanTypes as (AnomalyType | null | undefined)[];
+  const evidence = evidenceWindows(ds.events, ds.eventLabels, ds.labels, windowMs);
+  return spanTypes.map((t, i) => {
+    const e = evidence.get(
+      `${entityKey(rows.entities[i].kind, rows.entities[i].id)}|${Math.floor(rows.starts[i] / windowMs)}`,
+    );
+    return e ?? (t === null ? null : undefined);
+  });
 }
 
 export function scoredRows(
@@ -62,19 +80,24 @@ export const labelsIn = (labels: readonly Label[], span: [number, number]) =>
  */
 export async function trainOnDataset(ds: Dataset, cfg: TrainConfig): Promise<TrainOutcome> {
   cfg.log(`features: replaying ${ds.events.length} events`);
-  const { rows, index, types } = await datasetRows(ds);
-  const positives = types.filter((t) => t !== null).length;
-  cfg.log(`features: ${rows.length} entity-windows, ${positives} anomalous`);
+  const { rows, index, types, windowMs } = await datasetRows(ds);
+  const targets = trainingTargets(ds, rows, types, windowMs);
+  const positives = targets.filter((t) => t !== null && t !== undefined).length;
+  const ambiguous = targets.filter((t) => t === undefined).length;
+  cfg.log(
+    `features: ${rows.length} entity-windows, ${positives} with attack evidence, ${ambiguous} ambiguous (left out of training)`,
+  );
   const plan = planSplits(ds.span[0], ds.span[1]);
-  const search = await tuneDetector(rows, types, plan.folds, cfg.budget, cfg.seed, (r) =>
+  const search = await tuneDetector(rows, targets, plan.folds, cfg.budget, cfg.seed, (r) =>
     cfg.log(`search: trial ${r.trial + 1}/${cfg.budget} PR-AUC ${r.meanPrAuc.toFixed(4)} (${r.seconds.toFixed(1)} s)`),
   );
   const best = search.reduce((a, b) => (b.meanPrAuc > a.meanPrAuc ? b : a));
   const params: DetectorParams = best.params;
   cfg.log(`fit: best trial ${best.trial + 1}, training on the development span with early stopping on validation`);
-  const fitIdx = rowsIn(rows, plan.fit);
+  const usable = (idx: number[]) => idx.filter((i) => targets[i] !== undefined);
+  const fitIdx = usable(rowsIn(rows, plan.fit));
   const valIdx = rowsIn(rows, plan.validation);
-  const model = await trainDetector(rows, types, fitIdx, valIdx, params, cfg.seed);
+  const model = await trainDetector(rows, targets, fitIdx, usable(valIdx), params, cfg.seed);
   const valRows = scoredRows(model, rows, types, valIdx);
   const threshold = thresholdForBudget(valRows, cfg.falseAlarmBudget);
   const validation = evaluate(valRows, labelsIn(ds.labels, plan.validation), index, threshold);

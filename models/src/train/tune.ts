@@ -47,14 +47,15 @@ function propose(rand: () => number, trial: number): DetectorParams {
  */
 export async function tuneDetector(
   rows: RowSet,
-  types: (AnomalyType | null)[],
+  types: (AnomalyType | null | undefined)[],
   folds: TimeSplit[],
   budget: number,
   seed: number,
   onTrial?: (r: TrialResult) => void,
 ): Promise<TrialResult[]> {
   const rand = mulberry32(seed ^ 0x9e3779b9);
-  const foldIdx = folds.map((f) => ({ train: rowsIn(rows, f.train), test: rowsIn(rows, f.test) }));
+  const usable = (idx: number[]) => idx.filter((i) => types[i] !== undefined);
+  const foldIdx = folds.map((f) => ({ train: usable(rowsIn(rows, f.train)), test: usable(rowsIn(rows, f.test)) }));
   const results: TrialResult[] = [];
   for (let trial = 0; trial < budget; trial++) {
     const params = propose(rand, trial);
@@ -62,7 +63,7 @@ export async function tuneDetector(
     const foldPrAuc: number[] = [];
     let rounds = 0;
     for (const { train, test } of foldIdx) {
-      if (!train.some((i) => types[i] !== null) || !test.some((i) => types[i] !== null)) continue;
+      if (!train.some((i) => types[i]) || !test.some((i) => types[i])) continue;
       // Fixed rounds inside folds: early stopping on the fold's test rows would let them pick the model they score.
       const model = await trainDetector(rows, types, train, [], params, seed, { typer: false });
       const { scores } = scoreRows(model, rows, test);
