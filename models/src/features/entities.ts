@@ -26,8 +26,10 @@ export function entitiesOf(e: LogEvent, out: EntityRef[]): EntityRef[] {
       break;
     case 's3': {
       const bucket = e.attrs?.bucket;
-      if (typeof bucket === 'string' && e.principal)
-        out.push({ kind: 'bucket_principal', id: `${bucket}|${e.principal}` });
+      // Anonymous requests have no requester ('-' in the log): they are still one principal to watch per bucket.
+      if (typeof bucket === 'string') out.push({ kind: 'bucket_principal', id: `${bucket}|${e.principal ?? '-'}` });
+      if (e.srcIp) out.push({ kind: 'ip', id: e.srcIp });
+
       if (e.principal && e.principal !== '-' && e.principal.startsWith('arn:'))
         out.push({ kind: 'user', id: e.principal });
       break;

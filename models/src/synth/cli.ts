@@ -26,7 +26,8 @@ Options:
   --samples N        total records over all sources (default 100000)
   --json             print the summary as one JSON object`;
 
-function summaryText(m: Manifest, seconds: number, out: string): string {
+export function summaryText(m: Manifest, seconds: number, out: string): string {
+
   const lines = [
     `wrote ${m.records} records to ${out} in ${seconds.toFixed(2)} s (seed ${m.seed}, ${m.start} .. ${m.end})`,
     '',
