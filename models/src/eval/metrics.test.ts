@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Label } from '../schema/index.ts';
 import { LabelIndex } from './align.ts';
 import { planSplits } from './folds.ts';
-import { averagePrecision, countEpisodes, evaluate, type ScoredRow, thresholdForBudget } from './metrics.ts';
+import {
+  alertPrecision,
+  averagePrecision,
+  countEpisodes,
+  evaluate,
+  type ScoredRow,
+  thresholdForBudget,
+} from './metrics.ts';
 
 const W = 300_000;
 const row = (id: string, k: number, score: number, trueType: ScoredRow['trueType'] = null): ScoredRow => ({
@@ -36,6 +43,19 @@ describe('metrics', () => {
   it('merges consecutive firing windows of one entity into one alert episode', () => {
     const eps = countEpisodes([row('a', 1, 0.9), row('a', 2, 0.9), row('a', 5, 0.9), row('b', 1, 0.9)]);
     expect(eps.get('ssh_brute_force')).toBe(3);
+  });
+
+  it('counts alert precision over episodes, not windows', () => {
+    const rows = [
+      row('a', 1, 0.9, 'ssh_brute_force'),
+      row('a', 2, 0.9),
+      row('a', 3, 0.9),
+      row('a', 9, 0.9),
+      row('b', 1, 0.9),
+      row('c', 1, 0.1, 'ddos'),
+    ];
+    // episodes: a[1-3] (has a true window), a[9], b[1] → 1 of 3 is a real alert
+    expect(alertPrecision(rows, 0.5)).toEqual({ alerts: 3, precision: 1 / 3 });
   });
 
   it('catches an incident when any overlapping window of a related entity fires', () => {

@@ -30,6 +30,10 @@ export interface EvalReport {
   entityWeeks: number;
   entityDays: number;
   overall: TypeMetrics & {
+    /** Alert episodes that overlap a labelled incident, over all alert episodes. */
+    alertPrecision: number;
+    alerts: number;
+
     falseAlarms: number;
     falseAlarmWindows: number;
     falseAlarmsPerEntityDay: number;
@@ -90,6 +94,38 @@ export function countEpisodes(rows: ScoredRow[]): Map<string, number> {
     }
   }
   return out;
+}
+
+/** Alert episodes over all firing rows, and how many of them contain at least one truly anomalous window. */
+export function alertPrecision(rows: ScoredRow[], threshold: number): { alerts: number; precision: number } {
+  const byEntity = new Map<string, ScoredRow[]>();
+  for (const r of rows) {
+    if (r.score < threshold) continue;
+    const key = entityKey(r.entity.kind, r.entity.id);
+    let list = byEntity.get(key);
+    if (!list) byEntity.set(key, (list = []));
+    list.push(r);
+  }
+  let alerts = 0;
+  let good = 0;
+  for (const list of byEntity.values()) {
+    list.sort((a, b) => a.start - b.start);
+    let lastEnd = Number.NEGATIVE_INFINITY;
+    let positive = false;
+    for (const r of list) {
+      const startsEpisode = r.start - lastEnd > r.end - r.start;
+      if (startsEpisode) {
+        if (positive) good++;
+
+        alerts++;
+        positive = false;
+      }
+      positive ||= r.trueType !== null;
+      lastEnd = r.end;
+    }
+    if (positive) good++;
+  }
+  return { alerts, precision: alerts > 0 ? good / alerts : Number.NaN };
 }
 
 interface Incident {
@@ -203,6 +239,8 @@ export function evaluate(
   };
 
   const fired = rows.filter((r) => r.score >= threshold && r.trueType !== null);
+  const alertsAt = alertPrecision(rows, threshold);
+
   const overall = typeMetrics(null);
   const falseAlarms = [...episodes.values()].reduce((a, b) => a + b, 0);
   return {
@@ -212,7 +250,10 @@ export function evaluate(
     entityDays: entityDays.size,
     overall: {
       ...overall,
+      alertPrecision: alertsAt.precision,
+      alerts: alertsAt.alerts,
       falseAlarms,
+
       falseAlarmWindows: falseRows.length,
       falseAlarmsPerEntityDay: entityDays.size > 0 ? falseAlarms / entityDays.size : 0,
       typeAccuracy:

@@ -8,7 +8,14 @@ import { reportJson, reportTable } from './report-format.ts';
 export interface CardInput {
   version: string;
   command: string;
-  data: { dir: string; seed: number | undefined; events: number; rows: number; anomalousRows: number; parseErrors: number };
+  data: {
+    dir: string;
+    seed: number | undefined;
+    events: number;
+    rows: number;
+    anomalousRows: number;
+    parseErrors: number;
+  };
   plan: SplitPlan;
   params: DetectorParams;
   rounds: { detector: number; typer: number };
@@ -46,10 +53,16 @@ export function modelCardJson(c: CardInput) {
 
 export function modelCardMarkdown(c: CardInput): string {
   const search = c.search
-    .map((t) => `| ${t.trial + 1} | ${t.meanPrAuc.toFixed(4)} | ${t.params.max_depth} | ${t.params.eta} | ${t.params.min_child_weight} | ${t.params.subsample} | ${t.params.colsample_bytree} | ${t.params.lambda} | ${t.params.pos_weight_scale} | ${t.seconds.toFixed(1)} |`)
+    .map(
+      (t) =>
+        `| ${t.trial + 1} | ${t.meanPrAuc.toFixed(4)} | ${t.params.max_depth} | ${t.params.eta} | ${t.params.min_child_weight} | ${t.params.subsample} | ${t.params.colsample_bytree} | ${t.params.lambda} | ${t.params.pos_weight_scale} | ${t.seconds.toFixed(1)} |`,
+    )
     .join('\n');
   const latency = c.latency
-    .map((r) => `| ${r.batch} | ${r.ort.p50Us.toFixed(0)} | ${r.ort.p99Us.toFixed(0)} | ${r.xgboost ? r.xgboost.p50Us.toFixed(0) : ''} | ${r.xgboost ? r.xgboost.p99Us.toFixed(0) : ''} |`)
+    .map(
+      (r) =>
+        `| ${r.batch} | ${r.ort.p50Us.toFixed(0)} | ${r.ort.p99Us.toFixed(0)} | ${r.xgboost ? r.xgboost.p50Us.toFixed(0) : ''} | ${r.xgboost ? r.xgboost.p99Us.toFixed(0) : ''} |`,
+    )
     .join('\n');
   return `# Model card: Vigil detector ${c.version}
 
