@@ -5,6 +5,7 @@ import { planSplits } from './folds.ts';
 import {
   alertPrecision,
   averagePrecision,
+  chooseThreshold,
   countEpisodes,
   evaluate,
   type ScoredRow,
@@ -82,6 +83,20 @@ describe('metrics', () => {
     // 5 entity-weeks: a budget of 0.2 per entity-week allows one episode
     expect(thresholdForBudget(rows, 0.2)).toBe(0.9);
     expect(thresholdForBudget(rows, 0)).toBeGreaterThan(0.9);
+  });
+
+  it('chooses the highest threshold that keeps the incident-recall target, within the budget', () => {
+    const labels = [label('L1', '203.0.113.1', 0, W), label('L2', '203.0.113.2', 0, W)];
+    const idx = new LabelIndex(labels);
+    const rows = [
+      row('203.0.113.1', 0, 0.9, 'ssh_brute_force'),
+      row('203.0.113.2', 0, 0.6, 'ssh_brute_force'),
+      row('n1', 0, 0.7),
+      row('n2', 0, 0.2),
+    ];
+    // both incidents need t <= 0.6; the normal window at 0.7 is the one false alarm the budget must allow
+    expect(chooseThreshold(rows, labels, idx, 1).threshold).toBe(0.6);
+    expect(chooseThreshold(rows, labels, idx, 1, 0.5).threshold).toBe(0.9);
   });
 
   it('plans folds strictly ordered in time with gaps', () => {

@@ -264,6 +264,33 @@ export function evaluate(
 }
 
 /**
+ * The operating point, chosen on validation only: the highest threshold that still catches `recallTarget` of the
+ * incidents, never below the false-alarm budget's floor. Highest means fewest alerts, so this is the best alert
+ * precision available at the recall the product promises. If the floor itself cannot reach the target, the floor.
+ */
+export function chooseThreshold(
+  rows: ScoredRow[],
+  labels: readonly Label[],
+  index: LabelIndex,
+  budget: number,
+  recallTarget = 0.95,
+) {
+  const floor = thresholdForBudget(rows, budget);
+  const scores = [...new Set(rows.filter((r) => r.score >= floor).map((r) => r.score))].sort((a, b) => a - b);
+  const recallAt = (t: number) => evaluate(rows, labels, index, t).overall.incidentRecall;
+  // Incident recall only falls as the threshold rises: binary search the last score that keeps the target.
+  let lo = 0;
+  let hi = scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (recallAt(scores[mid]) >= recallTarget) lo = mid + 1;
+    else hi = mid;
+  }
+  const threshold = lo > 0 ? scores[lo - 1] : floor;
+  return { threshold, floor, recallTarget };
+}
+
+/**
  * The lowest threshold whose false-alarm episodes on normal rows stay within the budget (per active entity-week).
  * Chosen on validation rows only and then frozen.
  */

@@ -25,6 +25,7 @@ interface ManifestLike {
   generator?: string;
   records?: number;
   scenario?: Record<string, unknown>;
+  counts?: { labelled?: Record<string, number> };
   seed?: number;
   start?: string | number;
   end?: string | number;
@@ -66,6 +67,7 @@ export async function loadDataset(dir: string): Promise<Dataset> {
   const parse = await parsePaths([dir], {
     event: (e, file) => tagged.push({ e, label: lines?.get(`${path.relative(root, path.resolve(file))}\n${e.raw}`) }),
   });
+  if (lines) checkLabelledLines(dir, manifest, tagged);
   tagged.sort((a, b) => a.e.ts - b.e.ts);
   const events = tagged.map((t) => t.e);
   const eventLabels = lines ? tagged.map((t) => t.label) : null;
@@ -83,6 +85,20 @@ export async function loadDataset(dir: string): Promise<Dataset> {
     if (name && h.instanceType) hostTypes[name] = h.instanceType;
   }
   return { dir, events, eventLabels, labels, span: [start, end], seed: manifest.seed, hostTypes, parse };
+}
+
+/**
+ * Every labelled line the generator meant to write must be found in the files: otherwise the files came from another
+ * generator version (or were edited) and record-level truth would silently be wrong.
+ */
+function checkLabelledLines(dir: string, manifest: ManifestLike, tagged: { e: LogEvent; label: string | undefined }[]) {
+  const expected = Object.values(manifest.counts?.labelled ?? {}).reduce((a, b) => a + b, 0);
+  const found = tagged.filter((t) => t.label !== undefined).length;
+  if (found !== expected) {
+    throw new Error(
+      `${dir}: ${found} of ${expected} labelled lines match what the generator writes for this manifest's scenario; the files were written by another generator version or changed since. Regenerate the dataset (delete it and run again).`,
+    );
+  }
 }
 
 export async function* iterate<T>(items: T[]): AsyncGenerator<T> {

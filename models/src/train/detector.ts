@@ -107,13 +107,7 @@ export async function trainDetector(
   return { detector, typer, typeLabels, params };
 }
 
-async function trainTyper(
-  rows: RowSet,
-  types: Targets,
-  trainIdx: number[],
-  valIdx: number[],
-  seed: number,
-) {
+async function trainTyper(rows: RowSet, types: Targets, trainIdx: number[], valIdx: number[], seed: number) {
   const posTrain = trainIdx.filter((i) => types[i]);
   const typeLabels = [...new Set(posTrain.map((i) => types[i] as AnomalyType))].sort();
   if (typeLabels.length < 2) return { typer: null, typeLabels };

@@ -14,7 +14,9 @@ export function labelledLines(manifest: {
   records?: number;
 }): Map<string, string> | null {
   if (manifest.generator !== 'vigil-synth' || !manifest.scenario) return null;
-  const { startMs: _s, endMs: _e, ...scenario } = manifest.scenario;
+  // The manifest holds the resolved scenario; as a scenario file, per-type anomaly settings sit under `types`.
+  const { startMs: _s, endMs: _e, anomalies, ...rest } = manifest.scenario;
+  const scenario = { ...rest, anomalies: { types: anomalies } };
   const out = new Map<string, string>();
   let n = 0;
   for (const r of iterateDataset({ scenario: scenario as ScenarioFile })) {

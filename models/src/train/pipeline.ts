@@ -1,5 +1,5 @@
 import { planSplits, type SplitPlan } from '../eval/folds.ts';
-import { type EvalReport, evaluate, type ScoredRow, thresholdForBudget } from '../eval/metrics.ts';
+import { chooseThreshold, type EvalReport, evaluate, type ScoredRow } from '../eval/metrics.ts';
 import { entityKey } from '../features/entities.ts';
 import type { AnomalyType, Label } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
@@ -99,9 +99,12 @@ export async function trainOnDataset(ds: Dataset, cfg: TrainConfig): Promise<Tra
   const valIdx = rowsIn(rows, plan.validation);
   const model = await trainDetector(rows, targets, fitIdx, usable(valIdx), params, cfg.seed);
   const valRows = scoredRows(model, rows, types, valIdx);
-  const threshold = thresholdForBudget(valRows, cfg.falseAlarmBudget);
-  const validation = evaluate(valRows, labelsIn(ds.labels, plan.validation), index, threshold);
-  cfg.log(`threshold ${threshold.toFixed(4)} frozen (validation false alarms ${validation.overall.falseAlarms})`);
+  const valLabels = labelsIn(ds.labels, plan.validation);
+  const { threshold, floor } = chooseThreshold(valRows, valLabels, index, cfg.falseAlarmBudget);
+  const validation = evaluate(valRows, valLabels, index, threshold);
+  cfg.log(
+    `threshold ${threshold.toFixed(4)} frozen (budget floor ${floor.toFixed(4)}; validation: incident recall ${validation.overall.incidentRecall.toFixed(3)}, alert precision ${validation.overall.alertPrecision.toFixed(3)})`,
+  );
   const testIdx = rowsIn(rows, plan.test);
   const test = evaluate(scoredRows(model, rows, types, testIdx), labelsIn(ds.labels, plan.test), index, threshold);
   return { model, threshold, plan, search, validation, test, rows, types };
