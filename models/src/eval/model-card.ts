@@ -76,7 +76,7 @@ Produced by \`${c.command}\`. Feature schema hash \`${c.featureHash}\`.
 - **detector**: XGBoost \`binary:logistic\` (WASM), ${c.rounds.detector} trees after early stopping on validation, exported to ONNX TreeEnsembleClassifier.
 - **typer**: XGBoost \`multi:softprob\` on anomalous windows only, ${c.rounds.typer} boosting rounds; names the anomaly type of a firing window.
 - Parameters: \`${JSON.stringify(c.params)}\`.
-- Threshold ${c.threshold.toFixed(4)}, chosen on the validation fold for at most ${c.falseAlarmBudget} false-alarm episodes per active entity-week, then frozen.
+- Threshold ${c.threshold.toFixed(4)}, chosen on the validation fold and then frozen: the highest threshold that keeps 95% of validation incidents, never below the floor for ${c.falseAlarmBudget} false-alarm episodes per active entity-week.
 
 ## Hyperparameter search (random search, mean PR-AUC over the tuning folds)
 | trial | PR-AUC | depth | eta | min_child_weight | subsample | colsample | lambda | pos weight × | s |
