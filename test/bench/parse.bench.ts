@@ -168,7 +168,7 @@ export function benchCorpus(shared: string, target: number): BenchCorpus {
  * runs on is shared, so wall time mostly measures the neighbours; CPU time of a single-threaded loop is the cost on
  * one core (GC helper threads are included, which only makes the figure more conservative).
  */
-function time(fn: () => void, runs = 7): { cpu: number; wall: number } {
+function time(fn: () => void, runs = 5): { cpu: number; wall: number } {
   fn(); // warm-up (JIT)
   let cpu = Number.POSITIVE_INFINITY;
   let wall = Number.POSITIVE_INFINITY;

@@ -56,14 +56,19 @@ for (const script of scripts) {
 }
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}${pin ? ', each bench pinned to one core' : ''}.`;
-const keys = [...new Set(results.flatMap((r) => Object.keys(r)))];
 const fmt = (v: unknown) =>
   typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : String(v ?? '');
-const table = [
-  `| ${keys.join(' | ')} |`,
-  `| ${keys.map(() => '---').join(' | ')} |`,
-  ...results.map((r) => `| ${keys.map((k) => fmt(r[k])).join(' | ')} |`),
-].join('\n');
+/** One table per bench script: each has its own columns. */
+function tableOf(rows: Record<string, unknown>[]): string {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'bench');
+  return [
+    `| ${keys.join(' | ')} |`,
+    `| ${keys.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${keys.map((k) => fmt(r[k])).join(' | ')} |`),
+  ].join('\n');
+}
+const benches = [...new Set(results.map((r) => r.bench as string))];
+const table = benches.map((b) => `### ${b}\n\n${tableOf(results.filter((r) => r.bench === b))}`).join('\n\n');
 const md = `${header}\n\n${table}\n`;
 if (mdFile) writeFileSync(mdFile, md);
 process.stderr.write(`\n${md}`);

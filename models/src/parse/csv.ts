@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { LogEvent } from '../schema/event.ts';
 
@@ -50,12 +51,10 @@ export function csvCell(v: string, excelSafe = false): string {
     const c = s.charCodeAt(0);
     if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = `'${s}`;
   }
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 44 || c === 34 || c === 10 || c === 13) return `"${s.replaceAll('"', '""')}"`;
-  }
-  return s;
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
+
+const NEEDS_QUOTES = /[",\r\n]/;
 
 function text(v: string | undefined, safe: boolean): string {
   return v === undefined ? '' : csvCell(v, safe);
@@ -118,12 +117,8 @@ export class CsvWriter {
     const chunk = this.buf.join('');
     this.buf = [];
     this.size = 0;
-    if (!this.out.write(chunk)) {
-      await new Promise<void>((resolve, reject) => {
-        this.out.once('drain', resolve);
-        this.out.once('error', reject);
-      });
-    }
+    // events.once() rejects on 'error' and removes its listeners either way
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
 
   /** Flush when the buffer is large (call per event batch). */

@@ -34,6 +34,14 @@ export function classifyLambdaMessage(raw: string): LambdaMessage {
   if (text.charCodeAt(0) === 123) return structured(m, text);
   levelLine(m, text);
   if (m.action === L.log || m.action === L.error) refine(m, text);
+  if (m.attrs.requestId === undefined) {
+    // runtime errors: "RequestId: <id> Error: Runtime exited ...", "RequestId: <id> Process exited ..."
+    const at = text.indexOf('RequestId: ');
+    if (at >= 0) {
+      const id = word(text, at + 11);
+      if (id !== '') m.attrs.requestId = id;
+    }
+  }
   return m;
 }
 
@@ -126,13 +134,23 @@ function levelLine(m: LambdaMessage, text: string): void {
     return;
   }
   m.ts = iso.ms;
-  const parts = text.slice(iso.end + 1).split('\t');
-  if (parts.length >= 2) m.attrs.requestId = parts[0].trim();
+  const rest = text.slice(iso.end + 1);
+  if (text.charCodeAt(iso.end) === 32 || rest.indexOf('\t') < 0) {
+    // "<ISO> <requestId> Task timed out after ..." (runtime messages use spaces): the text stays the message
+    const id = word(rest, 0);
+    if (REQUEST_ID.test(id)) m.attrs.requestId = id;
+    if (level !== undefined) setLevel(m, level, rest.slice(id.length).trimStart());
+    return;
+  }
+  const parts = rest.split('\t');
+  m.attrs.requestId = parts[0].trim();
   if (level === undefined && parts.length >= 3 && LEVELS.has(parts[1])) {
     setLevel(m, parts[1], parts.slice(2).join('\t'));
-  } else if (level !== undefined) setLevel(m, level, parts.slice(parts.length >= 2 ? 1 : 0).join('\t'));
-  else if (parts.length >= 2) m.message = parts.slice(1).join('\t');
+  } else if (level !== undefined) setLevel(m, level, parts.slice(1).join('\t'));
 }
+
+/** Lambda request ids are UUIDs (AWS docs mask some as `xmpl`): hex/letters and dashes, 8+ characters. */
+const REQUEST_ID = /^[0-9a-zA-Z]{8}(?:-[0-9a-zA-Z]{4}){3}-[0-9a-zA-Z]{12}$/;
 
 function setLevel(m: LambdaMessage, level: string, msg: string): void {
   const lv = level === 'WARNING' ? 'WARN' : level;

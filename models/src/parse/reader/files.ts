@@ -57,8 +57,8 @@ function readdirWithTypes(dir: string) {
 const manifestCache = new Map<string, number | undefined>();
 
 /**
- * The year the dataset starts in, from the nearest manifest.json between the file's directory and `root`. Accepts
- * a start time at `start`, `startTime`, `from`, `timeRange.start|from`, `range.start|from` or `time.start` (epoch ms
+ * The year the dataset starts in, from the nearest manifest.json between the file's directory and `root`: its `year`,
+ * else a start time at `start`, `startTime`, `from`, `timeRange.start|from`, `range.start|from` or `time.start` (epoch ms
  * or ISO text). Undefined when there is none or it is unreadable.
  */
 export function manifestYear(file: string, root: string): number | undefined {
@@ -80,6 +80,7 @@ function readManifestYear(file: string): number | undefined {
   try {
     if (!statSync(file).isFile()) return undefined;
     const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (Number.isInteger(m.year) && (m.year as number) >= 1970 && (m.year as number) <= 9999) return m.year as number;
     const nested = (k: string) => m[k] as Record<string, unknown> | undefined;
     const candidates = [
       m.start,
