@@ -6,7 +6,7 @@ import { mulberry32 } from './random.ts';
 import { errorVariance, type ReconResult, reconScores } from './recon-score.ts';
 import { fitScaler, ScalerConfigSchema, transformRows } from './scaler.ts';
 import { initTfBackend, type TfBackend, tf } from './tf-backend.ts';
-import { denseParams, initializeWeights, predictRows } from './tf-weights.ts';
+import { denseParams, disposeModel, disposingOnError, initializeWeights, predictRows } from './tf-weights.ts';
 import { type BatchSource, type EpochLog, fitModel } from './train-loop.ts';
 
 /*
@@ -93,7 +93,9 @@ function reconSource(scaled: Float32Array, n: number, D: number): BatchSource {
     size: n,
     batch(rows) {
       const x = new Float32Array(rows.length * D);
-      rows.forEach((r, i) => x.set(scaled.subarray(r * D, (r + 1) * D), i * D));
+      rows.forEach((r, i) => {
+        x.set(scaled.subarray(r * D, (r + 1) * D), i * D);
+      });
       const t = tf.tensor2d(x, [rows.length, D]);
       return { x: t, y: t.clone() };
     },
@@ -119,13 +121,9 @@ export async function trainAutoencoder(train: Matrix, opts: TrainAutoencoderOpti
   const val = opts.validation;
   const valSource = val ? reconSource(transformRows(scaler, val.data, val.rows), val.rows, D) : undefined;
   const rng = mulberry32(config.seed ^ 0x5eed);
-  const { history, bestEpoch } = await fitModel(
-    model,
-    reconSource(scaled, train.rows, D),
-    valSource,
-    config,
-    rng,
-    opts.log,
+  const trainSource = reconSource(scaled, train.rows, D);
+  const { history, bestEpoch } = await disposingOnError(model, () =>
+    fitModel(model, trainSource, valSource, config, rng, opts.log),
   );
   const layers: DenseParams[] = model.layers.map((l, i) =>
     denseParams(l, i === model.layers.length - 1 ? 'linear' : config.activation),
@@ -148,6 +146,6 @@ export async function trainAutoencoder(train: Matrix, opts: TrainAutoencoderOpti
       const x = transformRows(scaler, rows.data, rows.rows);
       return reconScores(predictRows(model, x, [rows.rows, D]), x, rows.rows, scaler, spec.scoring.errorVariance);
     },
-    dispose: () => model.dispose(),
+    dispose: () => disposeModel(model),
   };
 }

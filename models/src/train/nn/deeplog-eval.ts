@@ -1,12 +1,6 @@
 import { UNKNOWN_ID } from '../../onnx/nn/types.ts';
 import { type NextEventConfig, type TrainedNextEventLstm, trainNextEventLstm } from './lstm.ts';
-import {
-  buildVocabulary,
-  encodeTemplates,
-  nextEventSamples,
-  observedRanks,
-  vocabularyIndex,
-} from './vocabulary.ts';
+import { buildVocabulary, encodeTemplates, nextEventSamples, observedRanks, vocabularyIndex } from './vocabulary.ts';
 
 /*
  * DeepLog evaluation with a chronological split (Le & Zhang, ICSE 2022: random splits leak the future). Sessions
@@ -101,7 +95,10 @@ function worstRanks(model: TrainedNextEventLstm, sessions: Int32Array[]) {
   return { all, known };
 }
 
-export async function evaluateDeepLog(sessions: EvalSession[], opts: DeepLogEvalOptions = {}): Promise<DeepLogEvalResult> {
+export async function evaluateDeepLog(
+  sessions: EvalSession[],
+  opts: DeepLogEvalOptions = {},
+): Promise<DeepLogEvalResult> {
   const trainFraction = opts.trainFraction ?? 0.8;
   const g = opts.topG ?? 9;
   if (!(trainFraction > 0 && trainFraction < 1)) throw new RangeError(`trainFraction ${trainFraction} not in (0, 1)`);
@@ -128,7 +125,9 @@ export async function evaluateDeepLog(sessions: EvalSession[], opts: DeepLogEval
     const worst = worstRanks(model, testEncoded);
     const flagsAt = (k: number, w = worst.all) => Uint8Array.from(w, (r) => (r >= k ? 1 : 0));
     const labels = test.map((s) => s.label === true);
-    const sweepG = [...new Set([1, 2, 3, 5, 9, 15, 25, g])].filter((k) => k < vocab.templates.length).sort((a, b) => a - b);
+    const sweepG = [...new Set([1, 2, 3, 5, 9, 15, 25, g])]
+      .filter((k) => k < vocab.templates.length)
+      .sort((a, b) => a - b);
     const flags = flagsAt(g);
     return {
       trainSessions: trainPart.length,

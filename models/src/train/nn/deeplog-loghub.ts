@@ -87,7 +87,8 @@ export async function evaluateLoghubHdfs(sharedDataDir: string, opts: DeepLogEva
   const blocks = new Map<string, string[]>();
   csv.rows.forEach((r, i) => {
     const ids = new Set(r.Content.match(/blk_-?\d{1,30}/g) ?? []);
-    if (ids.size === 0 || r.EventId === '') rejected.push({ line: csv.lines[i], reason: 'no block id or empty EventId' });
+    if (ids.size === 0 || r.EventId === '')
+      rejected.push({ line: csv.lines[i], reason: 'no block id or empty EventId' });
     for (const id of ids) {
       const list = blocks.get(id) ?? [];
       list.push(r.EventId);
@@ -120,11 +121,17 @@ export function formatLoghubReport(r: LoghubReport): string {
       : `g=${res.g}: ${res.flagged}/${res.testSessions} test sessions flagged (no labels: no precision/recall)`,
   ];
   const k = res.metricsKnownOnly;
-  if (k) lines.push(`seen templates only: precision ${k.precision.toFixed(3)} recall ${k.recall.toFixed(3)} F1 ${k.f1.toFixed(3)}`);
+  if (k)
+    lines.push(
+      `seen templates only: precision ${k.precision.toFixed(3)} recall ${k.recall.toFixed(3)} F1 ${k.f1.toFixed(3)}`,
+    );
   if (res.allFlaggedF1 !== null) lines.push(`flag-everything baseline F1 ${res.allFlaggedF1.toFixed(3)}`);
-  if (r.publishedF1 !== undefined) lines.push(`published DeepLog on BGL (chronological, full dataset): F1 ${r.publishedF1}`);
+  if (r.publishedF1 !== undefined)
+    lines.push(`published DeepLog on BGL (chronological, full dataset): F1 ${r.publishedF1}`);
   if (res.sweep.length > 0) {
-    lines.push(`g sweep (test-set reference, not a tuned result): ${res.sweep.map((c) => `g=${c.g} F1 ${c.f1.toFixed(3)}`).join(', ')}`);
+    lines.push(
+      `g sweep (test-set reference, not a tuned result): ${res.sweep.map((c) => `g=${c.g} F1 ${c.f1.toFixed(3)}`).join(', ')}`,
+    );
   }
   return lines.join('\n');
 }

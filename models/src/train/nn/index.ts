@@ -31,7 +31,7 @@ export {
 } from './lstm.ts';
 export { checkMatrix, type Matrix, selectRows } from './matrix.ts';
 export { errorVariance, type ReconResult, reconScores, thresholdAtQuantile, topFeatures } from './recon-score.ts';
-export { type ScalerConfig, ScalerConfigSchema, fitScaler, signedLog1p, transformRows } from './scaler.ts';
+export { fitScaler, type ScalerConfig, ScalerConfigSchema, signedLog1p, transformRows } from './scaler.ts';
 export {
   type SequenceLstmConfig,
   SequenceLstmConfigSchema,

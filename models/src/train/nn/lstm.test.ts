@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lstmStackReference } from '../../onnx/nn/lstm-reference.ts';
 import { nextEventLstmToOnnx } from '../../onnx/nn/lstm-onnx.ts';
+import { lstmStackReference } from '../../onnx/nn/lstm-reference.ts';
 import type { QuantizeOptions } from '../../onnx/nn/quantize.ts';
 import type { NextEventSpec } from '../../onnx/nn/types.ts';
 import { type TrainedNextEventLstm, trainNextEventLstm } from './lstm.ts';

@@ -3,7 +3,7 @@ import type { NextEventSpec } from '../../onnx/nn/types.ts';
 import { compileValidator } from '../../schema/validate.ts';
 import { mulberry32 } from './random.ts';
 import { initTfBackend, type TfBackend, tf } from './tf-backend.ts';
-import { denseParams, initializeWeights, lstmParams } from './tf-weights.ts';
+import { denseParams, disposeModel, disposingOnError, initializeWeights, lstmParams } from './tf-weights.ts';
 import { type BatchSource, type EpochLog, fitModel } from './train-loop.ts';
 import { type NextEventSamples, nextEventSamples } from './vocabulary.ts';
 
@@ -117,6 +117,9 @@ export async function trainNextEventLstm(
   opts: TrainNextEventOptions = {},
 ): Promise<TrainedNextEventLstm> {
   const config = { ...DEFAULTS, ...checkConfig(opts.config ?? {}, 'next-event LSTM config') };
+  if (!Number.isInteger(vocabSize) || vocabSize < 3) {
+    throw new RangeError(`vocabSize ${vocabSize}: need padding, unknown and at least one template`);
+  }
   for (const [i, s] of sessions.entries()) {
     const bad = s.findIndex((id) => id < 0 || id >= vocabSize);
     if (bad >= 0) throw new RangeError(`session ${i}, event ${bad}: id ${s[bad]} outside 0..${vocabSize - 1}`);
@@ -129,7 +132,8 @@ export async function trainNextEventLstm(
   model.compile({ optimizer: tf.train.adam(config.learningRate), loss: 'sparseCategoricalCrossentropy' });
   const train = sampleSource(nextEventSamples(sessions, config.window), V);
   const val = opts.validation ? sampleSource(nextEventSamples(opts.validation, config.window), V) : undefined;
-  const fit = await fitModel(model, train, val, config, mulberry32(config.seed ^ 0x5eed), opts.log);
+  const rng = mulberry32(config.seed ^ 0x5eed);
+  const fit = await disposingOnError(model, () => fitModel(model, train, val, config, rng, opts.log));
   const [embedding, ...rest] = model.layers;
   const head = rest.at(-1)!;
   const spec: NextEventSpec = {
@@ -158,6 +162,6 @@ export async function trainNextEventLstm(
       }
       return out;
     },
-    dispose: () => model.dispose(),
+    dispose: () => disposeModel(model),
   };
 }

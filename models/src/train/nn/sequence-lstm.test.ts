@@ -2,7 +2,12 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequenceLstmToOnnx } from '../../onnx/nn/lstm-onnx.ts';
 import { thresholdAtQuantile } from './recon-score.ts';
-import { type SequenceWindows, slidingSequences, type TrainedSequenceLstm, trainSequenceLstm } from './sequence-lstm.ts';
+import {
+  type SequenceWindows,
+  slidingSequences,
+  type TrainedSequenceLstm,
+  trainSequenceLstm,
+} from './sequence-lstm.ts';
 import { rocAuc, syntheticSeries } from './test-data.ts';
 
 const F = 8;

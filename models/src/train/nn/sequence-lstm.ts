@@ -7,7 +7,7 @@ import { mulberry32 } from './random.ts';
 import { errorVariance, type ReconResult, reconScores } from './recon-score.ts';
 import { fitScaler, ScalerConfigSchema, transformRows } from './scaler.ts';
 import { initTfBackend, type TfBackend, tf } from './tf-backend.ts';
-import { denseParams, initializeWeights, lstmParams, predictRows } from './tf-weights.ts';
+import { denseParams, disposeModel, disposingOnError, initializeWeights, lstmParams, predictRows } from './tf-weights.ts';
 import { type BatchSource, type EpochLog, fitModel } from './train-loop.ts';
 
 /*
@@ -137,7 +137,8 @@ export async function trainSequenceLstm(
   const v = opts.validation ? prepare(opts.validation) : undefined;
   const valSource = v && opts.validation ? source(v.history, v.target, opts.validation.n, T, D) : undefined;
   const rng = mulberry32(config.seed ^ 0x5eed);
-  const fit = await fitModel(model, source(t.history, t.target, train.n, T, D), valSource, config, rng, opts.log);
+  const trainSource = source(t.history, t.target, train.n, T, D);
+  const fit = await disposingOnError(model, () => fitModel(model, trainSource, valSource, config, rng, opts.log));
   const pred = predictRows(model, t.history, [train.n, T - 1, D]);
   const spec: SequenceLstmSpec = {
     steps: T,
@@ -161,6 +162,6 @@ export async function trainSequenceLstm(
       const p = predictRows(model, w.history, [windows.n, T - 1, D]);
       return reconScores(p, w.target, windows.n, scaler, spec.scoring.errorVariance);
     },
-    dispose: () => model.dispose(),
+    dispose: () => disposeModel(model),
   };
 }

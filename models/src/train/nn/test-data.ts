@@ -75,7 +75,11 @@ const SUCCESSORS: Record<string, string[]> = {
  * (E2 or E3) decides the closing event (E8 or E9) after a loop of 1–3 E5s, so predicting it needs memory.
  * An anomalous session has one event replaced by a template that never follows its predecessor.
  */
-export function syntheticSessions(n: number, seed: number, anomalyRate = 0): { sessions: string[][]; labels: Uint8Array } {
+export function syntheticSessions(
+  n: number,
+  seed: number,
+  anomalyRate = 0,
+): { sessions: string[][]; labels: Uint8Array } {
   const rng = mulberry32(seed);
   const sessions: string[][] = [];
   const labels = new Uint8Array(n);

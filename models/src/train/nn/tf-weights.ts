@@ -68,6 +68,25 @@ export function lstmParams(layer: Layer): LstmParams {
   };
 }
 
+/**
+ * Free a model and its optimizer: tfjs only disposes an optimizer it created itself, and ours are passed in, so
+ * Adam's moment tensors would otherwise outlive the model.
+ */
+export function disposeModel(model: tf.LayersModel): void {
+  model.optimizer?.dispose();
+  model.dispose();
+}
+
+/** Train `model` with `train`, freeing it (and its optimizer) if training throws. */
+export async function disposingOnError<T>(model: tf.LayersModel, train: () => Promise<T>): Promise<T> {
+  try {
+    return await train();
+  } catch (err) {
+    disposeModel(model);
+    throw err;
+  }
+}
+
 /** Snapshot of all weights (for keeping the best epoch); the caller disposes. */
 export function snapshotWeights(model: tf.LayersModel): tf.Tensor[] {
   return model.getWeights().map((w) => w.clone());
