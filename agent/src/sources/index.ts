@@ -1,0 +1,12 @@
+export { DiskSourceConfigSchema } from './disk/config.ts';
+export { type DiskRecord, DiskSampler, diskEvent } from './disk/disk-sampler.ts';
+export { createSources, DEFAULT_SOURCES_CONFIG, type SourceDeps } from './factory.ts';
+export { FileSourceConfigSchema } from './file/config.ts';
+export { FileSource } from './file/file-source.ts';
+export { DEFAULT_PATHS } from './file/paths.ts';
+export { measureTailThroughput, type TailThroughput } from './file/throughput.ts';
+export { PeriodicSource, type Sampler } from './periodic-source.ts';
+export { ProcessSourceConfigSchema } from './process/config.ts';
+export { ProcessSampler } from './process/process-sampler.ts';
+export { type LoadRecord, loadEvent, type ProcessRecord, processEvent, processRaw } from './process/records.ts';
+export type * from './source.ts';

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogEventSchema } from '../../../../models/src/schema/index.ts';
+import { compileValidator } from '../../../../models/src/schema/validate.ts';
+import { PROCESS_SOURCE_DEFAULTS } from './config.ts';
+import { parseStat } from './proc.ts';
+import { ProcessSampler } from './process-sampler.ts';
+
+const validEvent = compileValidator(LogEventSchema);
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+function spawned(cmd: string, args: string[]): Promise<ChildProcess> {
+  const c = spawn(cmd, args, { stdio: 'ignore' });
+  children.push(c);
+  return new Promise((resolve, reject) => {
+    c.once('spawn', () => resolve(c));
+    c.once('error', reject);
+  });
+}
+
+const sampler = (extra = {}) => new ProcessSampler({ ...PROCESS_SOURCE_DEFAULTS, host: 'web-1', ...extra });
+
+describe('parseStat', () => {
+  it('takes comm up to the last parenthesis, so a hostile name cannot shift the fields', () => {
+    const evil = '4242 (x) R 1 (y) S 77 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 123456 1000 256 0';
+    const st = parseStat(evil)!;
+    expect(st).toMatchObject({ pid: 4242, comm: 'x) R 1 (y', state: 'S', ppid: 77, cpuTicks: 300, startTicks: 123456 });
+    expect(st.rssPages).toBe(256);
+    expect(parseStat('garbage')).toBeNull();
+    expect(parseStat('12 (short) R 1')).toBeNull();
+  });
+});
+
+describe('ProcessSampler', () => {
+  it('reports a new child with its pid, start time from /proc, command line, user and parent', async () => {
+    const before = Date.now();
+    const child = await spawned('sleep', ['30']);
+    const s = sampler();
+    const events = await s.sample();
+    const ev = events.find((e) => e.pid === child.pid);
+    expect(ev).toBeDefined();
+    for (const e of events) validEvent(e, `event pid ${e.pid}`);
+    const startTicks = parseStat(readFileSync(`/proc/${child.pid}/stat`, 'latin1'))!.startTicks;
+    expect(ev).toMatchObject({
+      source: 'ec2.process',
+      action: 'process.sample',
+      outcome: 'unknown',
+      host: 'web-1',
+      program: 'sleep',
+      principal: userInfo().username,
+      attrs: { ppid: process.pid, cmdline: 'sleep 30', startTicks },
+    });
+    expect(ev!.resource).toMatch(/\/sleep$/);
+    // btime has 1 s resolution: the start time is right to within about a second.
+    expect(Math.abs((ev!.attrs!.startTime as number) - before)).toBeLessThan(1500);
+    expect(s.startTimeMs(startTicks)).toBe(ev!.attrs!.startTime);
+    const raw = JSON.parse(ev!.raw);
+    expect(Object.keys(raw)).toEqual([
+      'ts',
+      'host',
+      'pid',
+      'ppid',
+      'user',
+      'comm',
+      'exe',
+      'cmdline',
+      'startTime',
+      'cpu',
+      'memMb',
+      'state',
+      'startTicks',
+    ]);
+    expect(raw).toMatchObject({ pid: child.pid, comm: 'sleep', cmdline: 'sleep 30', startTime: ev!.attrs!.startTime });
+    const load = events.at(-1)!;
+    expect(load.action).toBe('host.load');
+    expect(JSON.parse(load.raw)).toMatchObject({ kind: 'load', host: 'web-1' });
+  });
+
+  it('measures CPU as the utime+stime delta between samples and reports only new or busy processes after', async () => {
+    const busy = await spawned(process.execPath, ['-e', 'for(;;){}']);
+    const ticks = () => parseStat(readFileSync(`/proc/${busy.pid}/stat`, 'latin1'))!.cpuTicks;
+    const s = sampler({ topN: 5 });
+    await s.sample();
+    const [t1, w1] = [ticks(), performance.now()];
+    await new Promise((r) => setTimeout(r, 500));
+    const second = await s.sample();
+    const [t2, w2] = [ticks(), performance.now()];
+    // What the kernel says the child used meanwhile (the machine may be shared, so not a fixed 100%).
+    const expected = ((t2 - t1) / 100 / ((w2 - w1) / 1000)) * 100;
+    const cpu = second.find((e) => e.pid === busy.pid)?.attrs?.cpu as number;
+    expect(cpu).toBeGreaterThan(5);
+    expect(Math.abs(cpu - expected)).toBeLessThan(20);
+    // The idle baseline is not repeated: only new processes and the top N by CPU (+ the load line).
+    expect(second.length).toBeLessThan(s.counters.processes);
+  });
+
+  it('caps the processes read per sample and counts the cut', async () => {
+    const s = sampler({ maxProcesses: 3 });
+    const events = await s.sample();
+    expect(events.filter((e) => e.action === 'process.sample').length).toBeLessThanOrEqual(3);
+    expect(s.counters.capped).toBe(1);
+  });
+});
