@@ -46,6 +46,7 @@ export class ProcessParser implements LineParser {
       cmdline: r.str('cmdline'),
       cpu: r.num('cpu'),
       startTime: r.num('startTime'),
+      startTicks: r.int('startTicks'),
       state: r.str('state'),
     });
     if (r.error || ts === undefined) return { ok: false, error: r.error! };
@@ -80,6 +81,8 @@ export class DiskParser implements LineParser {
     const attrs: Record<string, AttrValue> = { sizeBytes: size };
     if (size > 0) attrs.usedPct = Math.round((used / size) * 10000) / 100;
     if (fs !== undefined) attrs.fs = fs;
+    const growth = r.num('growthBytesPerSec');
+    if (growth !== undefined) attrs.growthBytesPerSec = growth;
     const e: LogEvent = { ts, source: 'ec2.disk', action: SAMPLE_ACTIONS.disk, outcome: 'unknown', raw: line };
     if (host !== undefined) e.host = host;
     e.resource = mount;
