@@ -6,8 +6,8 @@ import type { AutoencoderSpec } from '../../onnx/nn/types.ts';
 import { spearman } from './agreement.ts';
 import { type TrainedAutoencoder, trainAutoencoder } from './autoencoder.ts';
 import { thresholdAtQuantile, topFeatures } from './recon-score.ts';
-import { tf } from './tf-backend.ts';
 import { rocAuc, syntheticRows } from './test-data.ts';
+import { tf } from './tf-backend.ts';
 
 const F = 16;
 const CONFIG = { hidden: [16, 4], epochs: 8, batchSize: 128, learningRate: 1e-2, seed: 7 };

@@ -7,7 +7,14 @@ import { mulberry32 } from './random.ts';
 import { errorVariance, type ReconResult, reconScores } from './recon-score.ts';
 import { fitScaler, ScalerConfigSchema, transformRows } from './scaler.ts';
 import { initTfBackend, type TfBackend, tf } from './tf-backend.ts';
-import { denseParams, disposeModel, disposingOnError, initializeWeights, lstmParams, predictRows } from './tf-weights.ts';
+import {
+  denseParams,
+  disposeModel,
+  disposingOnError,
+  initializeWeights,
+  lstmParams,
+  predictRows,
+} from './tf-weights.ts';
 import { type BatchSource, type EpochLog, fitModel } from './train-loop.ts';
 
 /*
