@@ -1,0 +1,108 @@
+import type { WindowRow } from '../../../models/src/features/engine.ts';
+import type { Anomaly, LogSource, Severity } from '../../../models/src/schema/index.ts';
+import { uuidv7 } from './ids.ts';
+import type { BundleScorer, RowScore } from './scorer.ts';
+
+export interface AnomalyOptions {
+  host: string;
+  evidenceLines: number;
+  topFeatures: number;
+  now?: () => number;
+}
+
+const MAX_LINE = 8192;
+const MAX_ID = 512;
+
+/** Severity from how far past the threshold the score is (0 at the threshold, 1 at certainty). */
+export function severityOf(score: number, threshold: number): Severity {
+  const over = threshold >= 1 ? 1 : (score - threshold) / (1 - threshold);
+  if (over >= 0.85) return 'critical';
+  if (over >= 0.5) return 'high';
+  if (over >= 0.2) return 'medium';
+  return 'low';
+}
+
+const SOURCE_BY_TYPE: Partial<Record<Anomaly['type'], LogSource>> = {
+  ssh_brute_force: 'ec2.auth',
+  credential_stuffing: 'ec2.auth',
+  suspicious_command: 'ec2.auth',
+  behavior_change: 'ec2.auth',
+  crypto_miner: 'ec2.process',
+  disk_fill: 'ec2.disk',
+  unexpected_package: 'ec2.syslog',
+};
+
+/** The log source an anomaly is reported under: by type, else by what the entity kind is fed from on a host. */
+export function sourceOf(type: Anomaly['type'], row: WindowRow): LogSource {
+  const byType = SOURCE_BY_TYPE[type];
+  if (byType) return byType;
+  if (row.entity.kind === 'ip' || row.entity.kind === 'user') return 'ec2.auth';
+  if (row.targets.pid !== undefined) return 'ec2.process';
+  if (row.targets.mount !== undefined) return 'ec2.disk';
+  return 'ec2.syslog';
+}
+
+/** Builds the contract's Anomaly for a row the detector scored over its threshold, with its evidence. */
+export function buildAnomaly(row: WindowRow, s: RowScore, scorer: BundleScorer, opts: AnomalyOptions): Anomaly {
+  const now = (opts.now ?? Date.now)();
+  const targets: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(row.targets)) {
+    if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string')
+      targets[k] = typeof v === 'string' ? v.slice(0, MAX_ID) : v;
+  }
+  return {
+    id: uuidv7(now),
+    type: s.type,
+    entity: { kind: row.entity.kind, id: row.entity.id.slice(0, MAX_ID) },
+    source: sourceOf(s.type, row),
+    window: { start: row.start, end: row.end },
+    score: s.score,
+    threshold: scorer.threshold,
+    model: s.contributors[0].model,
+    modelVersion: scorer.version,
+    severity: severityOf(s.score, scorer.threshold),
+    evidence: {
+      topFeatures: scorer.explain(row, opts.topFeatures),
+      lines: row.lines.slice(0, opts.evidenceLines).map((l) => l.slice(0, MAX_LINE)),
+      contributors: s.contributors.filter((c) => Number.isFinite(c.score)),
+      targets,
+    },
+    host: opts.host,
+    detectedAt: now,
+  };
+}
+
+/** What a playbook would act on: a host window can point at a different process or mount later in the window. */
+function targetSignature(t: WindowRow['targets']): string {
+  if (t.pid !== undefined) return `pid:${t.pid}@${t.startTicks ?? t.startTime ?? ''}`;
+  if (t.mount !== undefined) return `mount:${t.mount}`;
+  return '';
+}
+
+/**
+ * One anomaly per entity, window and target: a provisional snapshot that fires and the final row of the same window
+ * are the same finding, but a host whose top process changes (a second miner) is a new one. Bounded: entries of
+ * windows that have ended are pruned when the map grows.
+ */
+export class AnomalyDedupe {
+  private readonly raised = new Map<string, number>();
+  constructor(private readonly max = 100_000) {}
+
+  /** True the first time an entity's window (with these targets) is seen over the threshold. */
+  first(row: WindowRow): boolean {
+    const key = `${row.entity.kind}\u0000${row.entity.id}\u0000${targetSignature(row.targets)}`;
+    if (this.raised.get(key) === row.start) return false;
+    if (this.raised.size >= this.max) this.prune(row.start);
+    this.raised.set(key, row.start);
+    return true;
+  }
+
+  private prune(currentStart: number): void {
+    for (const [k, start] of this.raised) if (start < currentStart) this.raised.delete(k);
+    if (this.raised.size >= this.max) this.raised.clear(); // all current: forget rather than grow without bound
+  }
+
+  get size(): number {
+    return this.raised.size;
+  }
+}
