@@ -139,3 +139,20 @@ describe('XGBoost → ONNX parity (multi:softprob)', () => {
     expect(new Set(label.data as BigInt64Array).size).toBe(3);
   });
 });
+
+describe('XGBoost → ONNX parity (multi:softprob with two classes)', () => {
+  it('matches both class probabilities on every row (ONNX Runtime treats two labels as binary)', async () => {
+    const m = syntheticMulticlass(300, 5, 91);
+    const y = Array.from(m.y, (v) => (v > 0 ? 1 : 0));
+    const params = { objective: 'multi:softprob', num_class: 2, rounds: 15, max_depth: 3, seed: 2 };
+    const res = await trainXGBoost({ X: m.X, y, nFeatures: 5, params });
+    const xgb = await mlXGBoostPredict(res.modelBytes, m.X, m.nRows, 5);
+    const { probabilities } = await ortProbabilities(treeEnsembleToOnnx(res.ensemble), m.X, m.nRows, 5);
+    expect(probabilities.dims).toEqual([m.nRows, 2]);
+    const p = probabilities.data as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs(p[i] - xgb[i]));
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    expect(new Set(Array.from({ length: m.nRows }, (_, i) => p[i * 2 + 1].toFixed(3))).size).toBeGreaterThan(5);
+  });
+});

@@ -57,6 +57,7 @@ function collect(ensemble: TreeEnsemble): Attrs {
     classWeights: [],
   };
   const binary = ensemble.numGroup === 1;
+  const twoClass = ensemble.numGroup === 2;
   ensemble.trees.forEach((tree, treeId) => {
     const order = reachableNodes(tree);
     const remap = new Map(order.map((node, i) => [node, i]));
@@ -73,8 +74,9 @@ function collect(ensemble: TreeEnsemble): Attrs {
       if (!leaf) continue;
       a.classTreeIds.push(treeId);
       a.classNodeIds.push(remap.get(node)!);
-      a.classIds.push(binary ? 0 : tree.group);
-      a.classWeights.push(tree.leafValue[node]);
+      // Two-class softmax equals a logistic of the margin difference: class 1's trees add, class 0's subtract.
+      a.classIds.push(binary || twoClass ? 0 : tree.group);
+      a.classWeights.push(twoClass && tree.group === 0 ? -tree.leafValue[node] : tree.leafValue[node]);
     }
   });
   return a;
@@ -90,6 +92,9 @@ export function treeEnsembleClassifierNode(
   if (ensemble.trees.length === 0) throw new Error('cannot export an ensemble with no trees');
   const a = collect(ensemble);
   const binary = ensemble.numGroup === 1;
+  // ONNX Runtime treats any two-label classifier as binary, so a two-class softmax model is exported in that form
+  // (see collect): base margins cancel in the difference.
+  const logistic = binary || ensemble.numGroup === 2;
   const classes = Array.from({ length: ensemble.numClass }, (_, i) => i);
   return {
     opType: 'TreeEnsembleClassifier',
@@ -111,8 +116,10 @@ export function treeEnsembleClassifierNode(
       class_ids: attr.ints(a.classIds),
       class_weights: attr.floats(a.classWeights),
       classlabels_int64s: attr.ints(classes),
-      post_transform: attr.string(binary ? 'LOGISTIC' : 'SOFTMAX'),
-      base_values: attr.floats(binary ? [ensemble.baseMargin] : classes.map(() => ensemble.baseMargin)),
+      post_transform: attr.string(logistic ? 'LOGISTIC' : 'SOFTMAX'),
+      base_values: attr.floats(
+        binary ? [ensemble.baseMargin] : logistic ? [0] : classes.map(() => ensemble.baseMargin),
+      ),
     },
   };
 }
