@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp } from './app.ts';
+import { defaultAreas } from './areas.ts';
 import type { Config } from './config/schema.ts';
 import type { Db } from './db/db.ts';
 import { applyMigrations } from './db/migrate.ts';
@@ -51,7 +52,7 @@ export async function startServer(
         `vigil control-plane: no admin token existed, so one was generated. It is shown only now; store it safely:\n  ${generated}\n`,
       );
     }
-    app = await buildApp(config, { ...opts.deps, db });
+    app = await buildApp(config, { plugins: defaultAreas(config), ...opts.deps, db });
     const url = await app.listen({ port: opts.port ?? config.port, host: config.host });
     return { app, url };
   } catch (err) {

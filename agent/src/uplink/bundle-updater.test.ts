@@ -5,13 +5,13 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FeatureEngine } from '../../../models/src/features/engine.ts';
+import { writeTar } from '../../../models/src/util/tar.ts';
 import { testBundle } from '../../../test/agent/support/test-bundle.ts';
 import { ModelSlot } from '../pipeline/model-slot.ts';
 import { StateDb } from '../state/index.ts';
 import { BundleUpdater, KV } from './bundle-updater.ts';
 import { FakeServer } from './fake-server.ts';
 import { ControlPlaneHttp } from './http.ts';
-import { writeTar } from './tar.ts';
 
 const HASH = new FeatureEngine().schema.hash;
 const keys = generateKeyPairSync('ed25519');

@@ -2,11 +2,11 @@ import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readTar } from '../../../models/src/util/tar.ts';
 import type { SwapResult } from '../pipeline/model-slot.ts';
 import type { KvRepo } from '../state/index.ts';
 import { ControlPlaneError, type ControlPlaneHttp } from './http.ts';
 import { type BundleOffer, checkFiles, MAX_BUNDLE_BYTES, offerProblem, verifyOffer } from './signed-bundle.ts';
-import { readTar } from './tar.ts';
 import { compareVersions } from './versions.ts';
 
 export interface BundleUpdaterDeps {

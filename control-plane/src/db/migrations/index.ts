@@ -1,4 +1,6 @@
 import { sql as initial } from './0001-initial.ts';
+import { sql as registryActions } from './0002-registry-actions.ts';
+import { sql as incidentsCorrelation } from './0003-incidents-correlation.ts';
 
 export interface Migration {
   version: number;
@@ -7,4 +9,8 @@ export interface Migration {
 }
 
 /** Every migration the code knows, in order. Append only; versions are consecutive from 1. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'registry-actions', sql: registryActions },
+  { version: 3, name: 'incidents-correlation', sql: incidentsCorrelation },
+];

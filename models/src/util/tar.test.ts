@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { readTar, writeTar } from './tar.ts';
-import { compareVersions } from './versions.ts';
 
 function entry(name: string, type = '0', data = Buffer.from('x')): Buffer {
   const tar = writeTar([{ name: 'placeholder', data }]);
@@ -51,14 +50,5 @@ describe('bundle archive reader', () => {
         ]),
       ),
     ).toThrow(/duplicate/);
-  });
-});
-
-describe('bundle versions', () => {
-  it('orders numerically, segment by segment', () => {
-    expect(compareVersions('1.10.0', '1.9.0')).toBe(1);
-    expect(compareVersions('2025.03.01-2', '2025.03.01-1')).toBe(1);
-    expect(compareVersions('2025.3.1', '2025.03.01')).toBe(0);
-    expect(compareVersions('1.0.0', '1.0.0-1')).toBe(-1);
   });
 });
