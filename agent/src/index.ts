@@ -1,4 +1,6 @@
 /** vigil-agent's public surface: the daemon, its config, the pipeline parts, replay, status and the outbound links. */
+
+export { BundleScorer, type RowScore, severityOf } from '../../models/src/onnx/row-scorer.ts';
 export { main as cli } from './cli/main.ts';
 export { AGENT_VERSION, type HostIdentity, hostIdentity } from './config/host.ts';
 export { type AgentConfig, loadAgentConfig, parseAgentConfig, validateAgentConfig } from './config/load.ts';
@@ -6,12 +8,11 @@ export { AgentConfigSchema } from './config/schema.ts';
 export { Daemon, type DaemonOptions } from './daemon.ts';
 export { AgentMetrics } from './metrics/agent-metrics.ts';
 export { createLogger } from './metrics/log.ts';
-export { AnomalyDedupe, buildAnomaly, severityOf } from './pipeline/anomalies.ts';
+export { AnomalyDedupe, buildAnomaly } from './pipeline/anomalies.ts';
 export { ModelSlot, type SwapResult } from './pipeline/model-slot.ts';
 export { Outbox, SPOOL_KIND } from './pipeline/outbox.ts';
 export { Pipeline, type PipelineDeps, type PipelineOptions, type PipelineStats } from './pipeline/pipeline.ts';
 export { type ReplayOptions, type ReplayReport, replay, type WouldDo } from './pipeline/replay.ts';
-export { BundleScorer, type RowScore } from './pipeline/scorer.ts';
 export { CW_LIMITS, planBatches } from './shipper/batch.ts';
 export { CloudWatchShipper, cloudWatchClient } from './shipper/cloudwatch.ts';
 export { DaemonNotRunningError, statusRequest } from './status/client.ts';

@@ -4,8 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { actionsPlugin } from './actions/plugin.ts';
 import { alertsOptionsFromEnv, alertsPlugin } from './alerts/plugin.ts';
 import type { Config } from './config/schema.ts';
+import { incidentsPlugin } from './detect/incidents-plugin.ts';
+import { cloudIngestConfigFromEnv } from './ingest/config.ts';
+import { cloudIngestPlugin } from './ingest/plugin.ts';
 import { registryOptionsFromEnv } from './registry/options.ts';
 import { registryPlugin } from './registry/plugin.ts';
+import { scorePlugin } from './score/plugin.ts';
 
 type Area = (app: FastifyInstance) => Promise<void>;
 
@@ -15,7 +19,11 @@ type Area = (app: FastifyInstance) => Promise<void>;
  */
 export function defaultAreas(config: Config, env: NodeJS.ProcessEnv = process.env): Area[] {
   const alerts = alertsOptionsFromEnv(env);
+  const cloud = cloudIngestConfigFromEnv(env); // VIGIL_CLOUD_INGEST (JSON); absent = no cloud pulling
   return [
+    scorePlugin(),
+    incidentsPlugin(),
+    ...(cloud ? [cloudIngestPlugin(cloud)] : []),
     registryPlugin(registryOptionsFromEnv(env, config.dataDir)),
     actionsPlugin({}, env.VIGIL_ACTIONS_SSM === '1' ? { ssm: new SSMClient({}) } : {}),
     alertsPlugin(alerts, alerts.snsTopicArn ? { sns: new SNSClient({}) } : {}),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowRow } from '../../../models/src/features/engine.ts';
-import { AnomalyDedupe, severityOf, sourceOf } from './anomalies.ts';
+import { severityOf } from '../../../models/src/onnx/row-scorer.ts';
+import { AnomalyDedupe, sourceOf } from './anomalies.ts';
 
 const row = (kind: 'host' | 'ip', id: string, start: number, targets: WindowRow['targets'] = {}): WindowRow => ({
   entity: { kind, id },

@@ -1,7 +1,7 @@
 import type { WindowRow } from '../../../models/src/features/engine.ts';
+import { type BundleScorer, type RowScore, severityOf } from '../../../models/src/onnx/row-scorer.ts';
 import type { Anomaly, LogSource, Severity } from '../../../models/src/schema/index.ts';
 import { uuidv7 } from './ids.ts';
-import type { BundleScorer, RowScore } from './scorer.ts';
 
 export interface AnomalyOptions {
   host: string;
@@ -12,15 +12,6 @@ export interface AnomalyOptions {
 
 const MAX_LINE = 8192;
 const MAX_ID = 512;
-
-/** Severity from how far past the threshold the score is (0 at the threshold, 1 at certainty). */
-export function severityOf(score: number, threshold: number): Severity {
-  const over = threshold >= 1 ? 1 : (score - threshold) / (1 - threshold);
-  if (over >= 0.85) return 'critical';
-  if (over >= 0.5) return 'high';
-  if (over >= 0.2) return 'medium';
-  return 'low';
-}
 
 const SOURCE_BY_TYPE: Partial<Record<Anomaly['type'], LogSource>> = {
   ssh_brute_force: 'ec2.auth',

@@ -1,4 +1,4 @@
-import { BundleScorer, type ScorerOptions } from './scorer.ts';
+import { BundleScorer, type ScorerOptions } from '../../../models/src/onnx/row-scorer.ts';
 
 export interface SwapResult {
   ok: boolean;

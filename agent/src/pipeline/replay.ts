@@ -1,10 +1,10 @@
 import { FeatureEngine, type WindowRow } from '../../../models/src/features/engine.ts';
+import { BundleScorer } from '../../../models/src/onnx/row-scorer.ts';
 import { type ErrorRecord, parsePaths } from '../../../models/src/parse/run.ts';
 import type { LogFormat } from '../../../models/src/parse/types.ts';
 import type { Anomaly, LogEvent } from '../../../models/src/schema/index.ts';
 import { createPlaybooks, Guards, type Policy } from '../respond/index.ts';
 import { AnomalyDedupe, buildAnomaly } from './anomalies.ts';
-import { BundleScorer } from './scorer.ts';
 
 export interface ReplayOptions {
   files: string[];

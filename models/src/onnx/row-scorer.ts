@@ -1,12 +1,22 @@
-import type { WindowRow } from '../../../models/src/features/engine.ts';
-import { type LoadedModel, loadBundle, type ModelBundle } from '../../../models/src/onnx/index.ts';
+import type { WindowRow } from '../features/engine.ts';
 import {
   ANOMALY_TYPES,
   type AnomalyType,
   type FeatureContribution,
   MODEL_NAMES,
   type ModelName,
-} from '../../../models/src/schema/index.ts';
+  type Severity,
+} from '../schema/index.ts';
+import { type LoadedModel, loadBundle, type ModelBundle } from './index.ts';
+
+/** Severity from how far past the threshold the score is (0 at the threshold, 1 at certainty). */
+export function severityOf(score: number, threshold: number): Severity {
+  const over = threshold >= 1 ? 1 : (score - threshold) / (1 - threshold);
+  if (over >= 0.85) return 'critical';
+  if (over >= 0.5) return 'high';
+  if (over >= 0.2) return 'medium';
+  return 'low';
+}
 
 /** What the bundle says about one row. */
 export interface RowScore {

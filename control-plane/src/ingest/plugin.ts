@@ -1,0 +1,125 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { FastifyInstance } from 'fastify';
+import type { LogSource } from '../../../models/src/schema/index.ts';
+import { CloudDetector } from '../detect/cloud-detector.ts';
+import { FleetCorrelator } from '../detect/correlator.ts';
+import { RegionRule } from '../detect/region-rule.ts';
+import { cloudOrigin } from '../detect/store.ts';
+import { CloudWatchPuller, type PullStats } from './cloudwatch.ts';
+import { type CloudIngestConfig, validateCloudIngestConfig } from './config.ts';
+import { S3LogPuller, type S3PullStats } from './s3.ts';
+import type { EventSink } from './sink.ts';
+
+export interface CloudIngestDeps {
+  /** A detector to share with the inference API; else one is loaded from config.bundleDir. */
+  detector?: CloudDetector;
+  /** Client overrides (tests point them at the local stand-ins). */
+  logsClient?: CloudWatchLogsClient;
+  s3Client?: S3Client;
+}
+
+export interface CloudIngestRun {
+  startedAt: number;
+  finishedAt: number;
+  cloudwatch?: PullStats;
+  s3?: S3PullStats;
+  error?: string;
+}
+
+/**
+ * The scoring sink every cloud path shares: model scores per source, the unusual-region rule on CloudTrail, and
+ * fleet correlation of whatever was newly stored.
+ */
+export function cloudSink(
+  detector: CloudDetector,
+  correlator: FleetCorrelator,
+  regions: RegionRule,
+  clock: () => number,
+): EventSink {
+  return {
+    async score(source: LogSource, events) {
+      const { anomalies } = await detector.ingest(source, events);
+      if (source === 'cloudtrail') anomalies.push(...(await regions.observe(events, clock())));
+      return anomalies;
+    },
+    async stored(source, _anomalies, newIds) {
+      await correlator.correlate(cloudOrigin(source), [...newIds], clock());
+    },
+  };
+}
+
+/**
+ * Cloud-log ingest as an area plugin: pulls CloudWatch Logs and S3-delivered logs every `intervalMs` (one run at a
+ * time; a run finishes before shutdown completes), plus GET /v1/ingest/cloud (last run) and POST
+ * /v1/ingest/cloud/run (admin: run now and return the stats).
+ */
+export function cloudIngestPlugin(config: unknown, deps: CloudIngestDeps = {}) {
+  const cfg: CloudIngestConfig = validateCloudIngestConfig(config);
+  return async function cloudIngest(app: FastifyInstance): Promise<void> {
+    const { db, clock } = app.vigil;
+    const detector = deps.detector ?? (await CloudDetector.load({ bundleDir: cfg.bundleDir, clock }));
+    const client = { region: cfg.region, ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}) };
+    const logs = cfg.cloudwatch ? (deps.logsClient ?? new CloudWatchLogsClient(client)) : undefined;
+    const s3 = cfg.s3
+      ? (deps.s3Client ?? new S3Client({ ...client, forcePathStyle: Boolean(cfg.endpoint) }))
+      : undefined;
+    const sink = cloudSink(detector, new FleetCorrelator(db), new RegionRule(db), clock);
+    const cw = logs && cfg.cloudwatch ? new CloudWatchPuller(logs, db, sink, { ...cfg.cloudwatch, clock }) : undefined;
+    const s3p = s3 && cfg.s3 ? new S3LogPuller(s3, db, sink, { ...cfg.s3, clock }) : undefined;
+
+    let last: CloudIngestRun | null = null;
+    let running: Promise<CloudIngestRun> | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+
+    const runOnce = (): Promise<CloudIngestRun> => {
+      running ??= (async () => {
+        const run: CloudIngestRun = { startedAt: clock(), finishedAt: 0 };
+        try {
+          if (cw) run.cloudwatch = await cw.pullOnce();
+          if (s3p) run.s3 = await s3p.pullOnce();
+        } catch (err) {
+          run.error = (err as Error).message;
+          app.log.error({ err }, 'cloud ingest run failed; it resumes from its checkpoints next run');
+        }
+        run.finishedAt = clock();
+        last = run;
+        return run;
+      })().finally(() => {
+        running = null;
+      });
+      return running;
+    };
+    const schedule = () => {
+      if (!stopped) timer = setTimeout(() => void runOnce().finally(schedule), cfg.intervalMs);
+    };
+
+    app.addHook('onReady', async () => schedule());
+    app.addHook('onClose', async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      logs?.destroy();
+      s3?.destroy();
+      if (!deps.detector) await detector.close();
+    });
+
+    app.get(
+      '/v1/ingest/cloud',
+      { config: { auth: 'viewer' }, schema: { tags: ['ingest'], summary: 'Last cloud ingest run' } },
+      async () => ({
+        last,
+        running: running !== null,
+      }),
+    );
+    app.post(
+      '/v1/ingest/cloud/run',
+      {
+        config: { auth: 'admin', audit: 'ingest.cloud.run' },
+        schema: { tags: ['ingest'], summary: 'Run cloud ingest now and wait for it' },
+      },
+      async () => runOnce(),
+    );
+  };
+}
