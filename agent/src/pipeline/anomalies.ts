@@ -1,6 +1,6 @@
 import type { WindowRow } from '../../../models/src/features/engine.ts';
 import { type BundleScorer, type RowScore, severityOf } from '../../../models/src/onnx/row-scorer.ts';
-import type { Anomaly, LogSource, Severity } from '../../../models/src/schema/index.ts';
+import type { Anomaly, LogSource } from '../../../models/src/schema/index.ts';
 import { uuidv7 } from './ids.ts';
 
 export interface AnomalyOptions {

@@ -27,7 +27,6 @@ Options:
   --json             print the summary as one JSON object`;
 
 export function summaryText(m: Manifest, seconds: number, out: string): string {
-
   const lines = [
     `wrote ${m.records} records to ${out} in ${seconds.toFixed(2)} s (seed ${m.seed}, ${m.start} .. ${m.end})`,
     '',
