@@ -1,5 +1,5 @@
 import type { WindowRow } from '../../../models/src/features/engine.ts';
-import { type BundleScorer, type RowScore, severityOf } from '../../../models/src/onnx/row-scorer.ts';
+import { anomalyFromRow, type BundleScorer, type RowScore } from '../../../models/src/onnx/row-scorer.ts';
 import type { Anomaly, LogSource } from '../../../models/src/schema/index.ts';
 import { uuidv7 } from './ids.ts';
 
@@ -9,9 +9,6 @@ export interface AnomalyOptions {
   topFeatures: number;
   now?: () => number;
 }
-
-const MAX_LINE = 8192;
-const MAX_ID = 512;
 
 const SOURCE_BY_TYPE: Partial<Record<Anomaly['type'], LogSource>> = {
   ssh_brute_force: 'ec2.auth',
@@ -36,31 +33,14 @@ export function sourceOf(type: Anomaly['type'], row: WindowRow): LogSource {
 /** Builds the contract's Anomaly for a row the detector scored over its threshold, with its evidence. */
 export function buildAnomaly(row: WindowRow, s: RowScore, scorer: BundleScorer, opts: AnomalyOptions): Anomaly {
   const now = (opts.now ?? Date.now)();
-  const targets: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(row.targets)) {
-    if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string')
-      targets[k] = typeof v === 'string' ? v.slice(0, MAX_ID) : v;
-  }
-  return {
+  return anomalyFromRow(row, s, scorer, {
     id: uuidv7(now),
-    type: s.type,
-    entity: { kind: row.entity.kind, id: row.entity.id.slice(0, MAX_ID) },
     source: sourceOf(s.type, row),
-    window: { start: row.start, end: row.end },
-    score: s.score,
-    threshold: scorer.threshold,
-    model: s.contributors[0].model,
-    modelVersion: scorer.version,
-    severity: severityOf(s.score, scorer.threshold),
-    evidence: {
-      topFeatures: scorer.explain(row, opts.topFeatures),
-      lines: row.lines.slice(0, opts.evidenceLines).map((l) => l.slice(0, MAX_LINE)),
-      contributors: s.contributors.filter((c) => Number.isFinite(c.score)),
-      targets,
-    },
+    now,
+    topFeatures: opts.topFeatures,
+    evidenceLines: opts.evidenceLines,
     host: opts.host,
-    detectedAt: now,
-  };
+  });
 }
 
 /** What a playbook would act on: a host window can point at a different process or mount later in the window. */

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WindowRow } from '../../../models/src/features/engine.ts';
-import type { BundleScorer, RowScore } from '../../../models/src/onnx/row-scorer.ts';
-import { severityOf } from '../../../models/src/onnx/row-scorer.ts';
+import { anomalyFromRow, type BundleScorer, type RowScore } from '../../../models/src/onnx/row-scorer.ts';
 import type { Anomaly, AnomalyType, LogSource } from '../../../models/src/schema/index.ts';
-
-const MAX_LINE = 8192;
-const MAX_ID = 512;
 
 const SOURCE_BY_TYPE: Partial<Record<AnomalyType, LogSource>> = {
   lambda_timeout: 'lambda',
@@ -45,28 +41,9 @@ export function buildCloudAnomaly(
   stream: LogSource,
   opts: { now: number; topFeatures: number; evidenceLines: number },
 ): Anomaly {
-  const targets: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(row.targets)) {
-    if (typeof v === 'string') targets[k] = v.slice(0, MAX_ID);
-    else if (Number.isFinite(v)) targets[k] = v;
-  }
-  return {
+  return anomalyFromRow(row, s, scorer, {
     id: cloudAnomalyId(stream, row),
-    type: s.type,
-    entity: { kind: row.entity.kind, id: row.entity.id.slice(0, MAX_ID) },
     source: cloudSourceOf(s.type, stream),
-    window: { start: row.start, end: row.end },
-    score: s.score,
-    threshold: scorer.threshold,
-    model: s.contributors[0].model,
-    modelVersion: scorer.version,
-    severity: severityOf(s.score, scorer.threshold),
-    evidence: {
-      topFeatures: scorer.explain(row, opts.topFeatures),
-      lines: row.lines.slice(0, opts.evidenceLines).map((l) => l.slice(0, MAX_LINE)),
-      contributors: s.contributors.filter((c) => Number.isFinite(c.score)),
-      targets,
-    },
-    detectedAt: opts.now,
-  };
+    ...opts,
+  });
 }

@@ -1,8 +1,10 @@
 import type { WindowRow } from '../features/engine.ts';
 import {
   ANOMALY_TYPES,
+  type Anomaly,
   type AnomalyType,
   type FeatureContribution,
+  type LogSource,
   MODEL_NAMES,
   type ModelName,
   type Severity,
@@ -181,4 +183,50 @@ export class BundleScorer {
 
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+const MAX_LINE = 8192;
+const MAX_ID = 512;
+
+export interface AnomalyFields {
+  id: string;
+  source: LogSource;
+  now: number;
+  topFeatures: number;
+  evidenceLines: number;
+  host?: string;
+}
+
+/**
+ * The contract's Anomaly for a row the detector scored over its threshold: the one place evidence is assembled and
+ * bounded (ids, lines and targets are cut to the schema's limits; non-finite numbers are dropped), for the agent and
+ * the control plane alike. The caller decides the id scheme and the source.
+ */
+export function anomalyFromRow(row: WindowRow, s: RowScore, scorer: BundleScorer, f: AnomalyFields): Anomaly {
+  const targets: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(row.targets)) {
+    if (typeof v === 'string') targets[k] = v.slice(0, MAX_ID);
+    else if (Number.isFinite(v)) targets[k] = v;
+  }
+  const anomaly: Anomaly = {
+    id: f.id,
+    type: s.type,
+    entity: { kind: row.entity.kind, id: row.entity.id.slice(0, MAX_ID) },
+    source: f.source,
+    window: { start: row.start, end: row.end },
+    score: s.score,
+    threshold: scorer.threshold,
+    model: s.contributors[0].model,
+    modelVersion: scorer.version,
+    severity: severityOf(s.score, scorer.threshold),
+    evidence: {
+      topFeatures: scorer.explain(row, f.topFeatures),
+      lines: row.lines.slice(0, f.evidenceLines).map((l) => l.slice(0, MAX_LINE)),
+      contributors: s.contributors.filter((c) => Number.isFinite(c.score)),
+      targets,
+    },
+    detectedAt: f.now,
+  };
+  if (f.host !== undefined) anomaly.host = f.host;
+  return anomaly;
 }
