@@ -1,44 +1,11 @@
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
+import { type ProcStat, parseStat } from '../../sources/process/proc.ts';
 
-/** The fields of /proc/<pid>/stat the responder needs. */
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  state: string;
-  ppid: number;
-  flags: number;
-  /** utime + stime, in clock ticks. */
-  cpuTicks: number;
-  /** Field 22: start time after boot, in clock ticks. With the pid it identifies one process for the boot. */
-  startTicks: number;
-}
+export { PF_KTHREAD, type ProcStat, parseStat } from '../../sources/process/proc.ts';
 
 /** USER_HZ: the unit of /proc tick fields. It is 100 on every Linux architecture the agent ships for. */
 export const CLOCK_TICKS_PER_SECOND = 100;
-export const PF_KTHREAD = 0x00200000;
 export const PID_MAX = 4_194_304;
-
-/**
- * Parses a stat line. comm may contain spaces and parentheses (a process names itself), so the fields start after
- * the LAST ')'.
- */
-export function parseStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 1 || close < open) return null;
-  const f = text.slice(close + 2).split(' ');
-  if (f.length < 20) return null;
-  const stat = {
-    pid: Number(text.slice(0, open - 1)),
-    comm: text.slice(open + 1, close),
-    state: f[0],
-    ppid: Number(f[1]),
-    flags: Number(f[6]),
-    cpuTicks: Number(f[11]) + Number(f[12]),
-    startTicks: Number(f[19]),
-  };
-  return Number.isSafeInteger(stat.pid) && Number.isSafeInteger(stat.startTicks) ? stat : null;
-}
 
 export function readStat(pid: number, proc = '/proc'): ProcStat | null {
   try {

@@ -45,7 +45,9 @@ export function parseStat(text: string): ProcStat | null {
     startTicks: num(22),
     rssPages: num(24),
   };
-  return Number.isFinite(stat.pid) && Number.isFinite(stat.startTicks) && Number.isFinite(stat.cpuTicks) ? stat : null;
+  // Integers only: the responder identifies processes to signal by exactly these two fields.
+  const ok = Number.isSafeInteger(stat.pid) && Number.isSafeInteger(stat.startTicks) && Number.isFinite(stat.cpuTicks);
+  return ok ? stat : null;
 }
 
 /** sysconf values Node does not expose; asked once of getconf (fixed arguments, no input), with Linux defaults. */
