@@ -1,31 +1,16 @@
-import { AGENT_VERSION, type HostIdentity } from '../config/host.ts';
-import type { AgentConfig } from '../config/load.ts';
-import type { AgentMetrics } from '../metrics/agent-metrics.ts';
-import type { Logger } from '../metrics/log.ts';
-import type { ModelSlot } from '../pipeline/model-slot.ts';
-import type { AuditEntry, Responder } from '../respond/index.ts';
-import type { StateDb } from '../state/index.ts';
+import { AGENT_VERSION } from '../config/host.ts';
 import { ApprovalPoller } from './approvals.ts';
 import { BundleUpdater } from './bundle-updater.ts';
 import { ControlPlaneDestination } from './cp-destination.ts';
 import { ControlPlaneHttp } from './http.ts';
-import { type Counters, UplinkSession } from './session.ts';
+import type { OutboundDeps } from './outbound.ts';
+import { UplinkSession } from './session.ts';
 
 export { KV as BUNDLE_KV } from './bundle-updater.ts';
 export { type Delivery, type Destination, SpoolDrain } from './spool-drain.ts';
 
-export interface UplinkDeps {
-  cfg: AgentConfig;
-  host: HostIdentity;
-  db: StateDb;
-  slot: ModelSlot;
-  responder: Responder;
-  record(entry: AuditEntry): void;
-  counters(): Counters;
-  featureSchemaHash: string;
-  metrics: AgentMetrics;
-  log: Logger;
-}
+/** The uplink needs what the whole outbound side needs. */
+export type UplinkDeps = OutboundDeps;
 
 /** The control-plane side of the agent: session (enroll, heartbeat), spool destination, model updates, approvals. */
 export interface Uplink {
