@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { EntityRefSchema, LogSourceSchema } from '../../schema/index.ts';
 import { compileValidator } from '../../schema/validate.ts';
 import type { GuardedForecaster } from './guard.ts';
-import { judge, minAbsFor, type RuleConfig } from './rule.ts';
+import { minAbsFor, type RuleConfig, scoreBucket } from './rule.ts';
 import { type FitOptions, type ForecastRecord, type KeyedSeries, METRICS, SCOPES } from './types.ts';
 
 const Num = Type.Number();
@@ -122,20 +122,5 @@ export function scoreObservation(s: ExportedSeries, ts: number, observed: number
   const h = Math.floor((ts - s.start) / s.stepMs);
   if (!(h >= 0 && h < s.yhat.length)) return null;
   const p = { ts: s.start + h * s.stepMs, yhat: s.yhat[h], lower: s.lower[h], upper: s.upper[h] };
-  const v = judge(p, observed, s.minAbsDeviation, s.direction);
-  return {
-    seriesKey: s.key,
-    entity: s.entity,
-    ...(s.source ? { source: s.source } : {}),
-    metric: s.metric,
-    start: p.ts,
-    end: p.ts + s.stepMs,
-    observed,
-    yhat: p.yhat,
-    lower: p.lower,
-    upper: p.upper,
-    score: v.score,
-    anomalous: v.anomalous,
-    model: s.model,
-  };
+  return scoreBucket(s, p, observed, s.minAbsDeviation, s.direction, s.model);
 }

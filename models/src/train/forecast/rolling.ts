@@ -1,5 +1,5 @@
 import type { GuardedForecaster } from './guard.ts';
-import { judge, minAbsFor, type RuleConfig } from './rule.ts';
+import { minAbsFor, type RuleConfig, scoreBucket } from './rule.ts';
 import type { FitOptions, ForecastModelName, ForecastRecord, KeyedSeries } from './types.ts';
 
 export interface WalkForwardConfig {
@@ -60,22 +60,7 @@ export function walkForward(
       const p = fc.points[h];
       const observed = s.values[t + h];
       if (!Number.isFinite(observed)) continue;
-      const v = judge(p, observed, minAbs, rule.direction);
-      onRecord({
-        seriesKey: s.key,
-        entity: s.entity,
-        ...(s.source ? { source: s.source } : {}),
-        metric: s.metric,
-        start: p.ts,
-        end: p.ts + s.stepMs,
-        observed,
-        yhat: p.yhat,
-        lower: p.lower,
-        upper: p.upper,
-        score: v.score,
-        anomalous: v.anomalous,
-        model: fc.model,
-      });
+      onRecord(scoreBucket(s, p, observed, minAbs, rule.direction, fc.model));
     }
   }
   return cost;

@@ -1,6 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { compileValidator } from '../../schema/validate.ts';
-import { type ForecastPoint, METRICS, type Metric, SCOPES, type Scope } from './types.ts';
+import {
+  type ForecastModelName,
+  type ForecastPoint,
+  type ForecastRecord,
+  METRICS,
+  type Metric,
+  SCOPES,
+  type Scope,
+} from './types.ts';
 
 const PerMetric = Type.Object(Object.fromEntries(METRICS.map((m) => [m, Type.Optional(Type.Number({ minimum: 0 }))])), {
   additionalProperties: false,
@@ -59,4 +67,37 @@ export function judge(p: ForecastPoint, observed: number, minAbs: number, direct
   const k = Math.abs(dev) / Math.max(half, minAbs, 1e-9);
   const outside = observed > p.upper || (direction === 'both' && observed < p.lower);
   return { score: 1 - 2 ** -k, anomalous: outside && Math.abs(dev) >= minAbs };
+}
+
+/** The scored bucket: the rule applied to one forecast point of one series (training walk-forward and serving). */
+export function scoreBucket(
+  s: {
+    key: string;
+    entity: ForecastRecord['entity'];
+    source?: ForecastRecord['source'];
+    metric: Metric;
+    stepMs: number;
+  },
+  p: ForecastPoint,
+  observed: number,
+  minAbs: number,
+  direction: 'up' | 'both',
+  model: ForecastModelName,
+): ForecastRecord {
+  const v = judge(p, observed, minAbs, direction);
+  return {
+    seriesKey: s.key,
+    entity: s.entity,
+    ...(s.source ? { source: s.source } : {}),
+    metric: s.metric,
+    start: p.ts,
+    end: p.ts + s.stepMs,
+    observed,
+    yhat: p.yhat,
+    lower: p.lower,
+    upper: p.upper,
+    score: v.score,
+    anomalous: v.anomalous,
+    model,
+  };
 }
