@@ -76,56 +76,44 @@ export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<
  * what an operator receives. Returns the number of episodes per predicted type among the given rows.
  */
 export function countEpisodes(rows: ScoredRow[]): Map<string, number> {
-  const byEntity = new Map<string, ScoredRow[]>();
-  for (const r of rows) {
-    const key = entityKey(r.entity.kind, r.entity.id);
-    let list = byEntity.get(key);
-    if (!list) byEntity.set(key, (list = []));
-    list.push(r);
-  }
   const out = new Map<string, number>();
-  for (const list of byEntity.values()) {
-    list.sort((a, b) => a.start - b.start);
-    let lastEnd = Number.NEGATIVE_INFINITY;
-    for (const r of list) {
-      const width = r.end - r.start;
-      if (r.start - lastEnd > width) out.set(r.predType, (out.get(r.predType) ?? 0) + 1);
-      lastEnd = r.end;
-    }
-  }
+  for (const ep of episodes(rows)) out.set(ep[0].predType, (out.get(ep[0].predType) ?? 0) + 1);
   return out;
 }
 
 /** Alert episodes over all firing rows, and how many of them contain at least one truly anomalous window. */
 export function alertPrecision(rows: ScoredRow[], threshold: number): { alerts: number; precision: number } {
+  let alerts = 0;
+  let good = 0;
+  for (const ep of episodes(rows.filter((r) => r.score >= threshold))) {
+    alerts++;
+    if (ep.some((r) => r.trueType !== null)) good++;
+  }
+  return { alerts, precision: alerts > 0 ? good / alerts : Number.NaN };
+}
+
+/** Splits rows into per-entity runs of windows at most one window apart, each run in time order. */
+function* episodes(rows: ScoredRow[]): Generator<ScoredRow[]> {
   const byEntity = new Map<string, ScoredRow[]>();
   for (const r of rows) {
-    if (r.score < threshold) continue;
     const key = entityKey(r.entity.kind, r.entity.id);
     let list = byEntity.get(key);
     if (!list) byEntity.set(key, (list = []));
     list.push(r);
   }
-  let alerts = 0;
-  let good = 0;
   for (const list of byEntity.values()) {
     list.sort((a, b) => a.start - b.start);
-    let lastEnd = Number.NEGATIVE_INFINITY;
-    let positive = false;
+    let run: ScoredRow[] = [];
     for (const r of list) {
-      const startsEpisode = r.start - lastEnd > r.end - r.start;
-      if (startsEpisode) {
-        if (positive) good++;
-
-        alerts++;
-        positive = false;
+      const last = run.at(-1);
+      if (last && r.start - last.end > r.end - r.start) {
+        yield run;
+        run = [];
       }
-      positive ||= r.trueType !== null;
-      lastEnd = r.end;
+      run.push(r);
     }
-    if (positive) good++;
+    if (run.length > 0) yield run;
   }
-  return { alerts, precision: alerts > 0 ? good / alerts : Number.NaN };
 }
 
 interface Incident {

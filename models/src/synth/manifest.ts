@@ -2,6 +2,7 @@ import type { LogSource } from '../schema/event.ts';
 import type { RunCounts, SynthRun } from './run.ts';
 import type { Scenario } from './scenario.ts';
 import type { UserRole } from './scenario-schema.ts';
+import type { Host, Mount } from './world/hosts.ts';
 
 /** manifest.json: what was generated, from what, and the inventory detectors and playbooks resolve names against. */
 export interface Manifest {
@@ -35,21 +36,8 @@ export interface Manifest {
     principalType: string;
     accessKeyId: string;
   }[];
-  hosts: {
-    name: string;
-    role: string;
-    hostname: string;
-    instanceId: string;
-    instanceType: string;
-    region: string;
-    az: string;
-    privateIp: string;
-    publicIp?: string;
-    eni: string;
-    cpus: number;
-    memMb: number;
-    mounts: { mount: string; fs: string; sizeBytes: number }[];
-  }[];
+  /** The inventory without the generator's internal state (boot times, fill fractions). */
+  hosts: (Omit<Host, 'public' | 'boots' | 'mounts'> & { mounts: Pick<Mount, 'mount' | 'fs' | 'sizeBytes'>[] })[];
   functions: { name: string; runtime: string; memoryMb: number; timeoutS: number; logGroup: string }[];
   buckets: { name: string; kind: string }[];
   interfaces: { eni: string; ip: string; kind: string; publicIp?: string }[];
