@@ -7,6 +7,7 @@ export default defineConfig({
       'agent/**/*.test.ts',
       'control-plane/**/*.test.ts',
       'packaging/**/*.test.ts',
+      'demo/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 60_000,

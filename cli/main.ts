@@ -5,7 +5,10 @@ import { UsageError } from '../models/src/util/cli.ts';
  * A group module exports `run(argv): Promise<number>` (the exit code).
  */
 const GROUPS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  start: { summary: 'the main job: generate the default dataset and describe it', load: () => import('./start.ts') },
+  start: {
+    summary: 'the main job: a live fleet (control plane, agents, replayed attacks, fixes) on this machine',
+    load: () => import('../demo/cli.ts'),
+  },
 
   data: { summary: 'generate the synthetic AWS log dataset', load: () => import('../models/src/synth/cli.ts') },
   logs: { summary: 'parse native logs to normalized events / CSV', load: () => import('../models/src/parse/cli.ts') },

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { FeatureEngine } from '../../models/src/features/engine.ts';
 import type { Anomaly } from '../../models/src/schema/index.ts';
+import { type Clock, createClock } from './config/clock.ts';
 import { AGENT_VERSION, type HostIdentity, hostIdentity } from './config/host.ts';
 import type { AgentConfig } from './config/load.ts';
 import { sourceConfigs } from './config/sources.ts';
@@ -52,6 +53,8 @@ export class Daemon {
   readonly startedAt = Date.now();
   private readonly db: StateDb;
   private readonly engine: FeatureEngine;
+  /** Event time (wall clock unless `clock.speed` accelerates a replay). */
+  private readonly eventClock: Clock;
   private readonly slot: ModelSlot;
   private readonly outbox: Outbox;
   private readonly pipeline: Pipeline;
@@ -75,6 +78,7 @@ export class Daemon {
   ) {
     this.log = opts.log ?? createLogger(cfg.logging.level);
     this.host = hostIdentity(cfg);
+    this.eventClock = createClock(cfg.clock);
     this.db = StateDb.open(cfg.paths.stateDb, {
       spool: { maxItems: cfg.limits.spoolItems, maxBytes: cfg.limits.spoolBytes },
     });
@@ -150,6 +154,7 @@ export class Daemon {
         onCommitError: (err) => this.log.error('decision not committed; batches stay unacked', { error: err.message }),
         onDecided: this.opts.onDecided,
         caughtUp: () => this.sources.every((s) => !s.stats().counters.lagBytes),
+        eventNow: this.eventClock,
       },
     );
   }
@@ -169,7 +174,11 @@ export class Daemon {
     });
     this.pipeline.start();
     this.sources.push(
-      ...createSources(sourceConfigs(cfg), { checkpoints: this.db.checkpoints, host: this.host.hostname }),
+      ...createSources(sourceConfigs(cfg), {
+        checkpoints: this.db.checkpoints,
+        host: this.host.hostname,
+        eventNow: this.eventClock,
+      }),
     );
     this.sources.push(...(this.opts.extraSources ?? []));
     for (const s of this.sources) await s.start(this.pipeline);

@@ -42,6 +42,8 @@ const ProcessSamplerSchema = Obj({
   intervalMs: Int(1000, 3_600_000, 10_000),
   /** Processes reported per sample besides new ones (by CPU). */
   topN: OptInt(0, 10_000),
+  /** Only processes whose working directory is inside one of these trees (a container or sandbox root). */
+  cwdUnder: Type.Optional(Type.Array(AbsPath, { minItems: 1, maxItems: 64 })),
 });
 
 const DiskSamplerSchema = Obj({
@@ -148,6 +150,11 @@ export const AgentConfigSchema = Type.Object(
       bundleDir: { ...AbsPath, default: '/opt/vigil/bundles/default' },
     }),
     pipeline: PipelineSchema,
+    /** Event clock: 1 = the wall clock. Replays and demos run logs in accelerated time (see config/clock.ts). */
+    clock: Obj({
+      speed: Type.Number({ minimum: 1, maximum: 86_400, default: 1 }),
+      origin: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})$', maxLength: 40 })),
+    }),
     limits: LimitsSchema,
     /** Responder policy inline (see agent/src/respond/README.md), or policyFile. Exactly one. */
     policy: Type.Optional(Type.Unknown()),

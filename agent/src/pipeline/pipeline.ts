@@ -50,7 +50,10 @@ export interface PipelineDeps {
    * after downtime) is being read, windows follow the events' own time, so old lines are not folded into today's window.
    */
   caughtUp?(): boolean;
+  /** Wall clock: decision cadence, rates, latencies. */
   now?: () => number;
+  /** Event clock (config/clock.ts): closes quiet windows, clamps future stamps, infers syslog years. Default: now. */
+  eventNow?: () => number;
 }
 
 export interface PipelineStats {
@@ -82,6 +85,7 @@ export class Pipeline implements Sink {
   private readonly parsers: LineParsers;
   private readonly dedupe = new AnomalyDedupe();
   private readonly now: () => number;
+  private readonly eventNow: () => number;
   private readonly rescore: RescorePolicy;
   private readonly ctx = parseContext();
   private closed: WindowRow[] = [];
@@ -110,7 +114,8 @@ export class Pipeline implements Sink {
     private readonly deps: PipelineDeps,
   ) {
     this.now = deps.now ?? Date.now;
-    this.parsers = new LineParsers(this.now);
+    this.eventNow = deps.eventNow ?? this.now;
+    this.parsers = new LineParsers(this.eventNow);
     this.rescore = new RescorePolicy(
       deps.engine.config.windowMs,
       opts.rescoreIntervalMs ?? 1000,
@@ -156,7 +161,7 @@ export class Pipeline implements Sink {
       }
       this.ingest(this.queue.take(this.opts.sliceLines ?? 8192));
       if (this.queue.length === 0 && (this.deps.caughtUp?.() ?? true)) {
-        this.deps.engine.advanceTo(this.now() - this.opts.lateGraceMs, this.closed);
+        this.deps.engine.advanceTo(this.eventNow() - this.opts.lateGraceMs, this.closed);
       }
       if (this.pending() && this.decisionDue()) {
         await this.decide().catch((err) => this.deps.onCommitError?.(err as Error));
@@ -199,10 +204,11 @@ export class Pipeline implements Sink {
     this.counts.lines += n;
     this.lineRate.add(n, now);
     this.deps.metrics.lines.inc({ source: b.kind }, n);
+    const eventNow = this.eventNow();
     for (let i = 0; i < n; i++) {
       ctx.line = b.firstLineNo + i;
       const r = parser.parse(b.lines[i], ctx);
-      if (r.ok) this.push(r.event, now);
+      if (r.ok) this.push(r.event, eventNow);
       else if ('skip' in r) {
         this.counts.skipped++;
         this.deps.metrics.skipped.inc();
@@ -218,12 +224,13 @@ export class Pipeline implements Sink {
     this.counts.lines += b.events.length;
     this.lineRate.add(b.events.length, now);
     this.deps.metrics.lines.inc({ source: b.kind }, b.events.length);
-    for (const e of b.events) this.push(e, now);
+    const eventNow = this.eventNow();
+    for (const e of b.events) this.push(e, eventNow);
   }
 
-  private push(e: LogEvent, now: number): void {
-    if (e.ts > now + this.opts.maxFutureSkewMs) {
-      e.ts = now;
+  private push(e: LogEvent, eventNow: number): void {
+    if (e.ts > eventNow + this.opts.maxFutureSkewMs) {
+      e.ts = eventNow;
       this.counts.clamped++;
       this.deps.metrics.clockClamped.inc();
     }

@@ -69,6 +69,11 @@ const BlockIpSchema = Obj({
   allowCidrs: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1024 }),
   /** Peers with an established TCP connection to these local ports are never blocked. */
   sshPorts: Type.Array(Type.Integer({ minimum: 1, maximum: 65_535 }), { default: [22], maxItems: 16 }),
+  /**
+   * Apply blocks inside this named network namespace (`ip netns exec`): for workloads that run in their own netns,
+   * and for sandboxed demos that must not touch the host's firewall. Absent = the agent's own namespace.
+   */
+  netns: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' })),
 });
 
 const DiskRootSchema = Type.Object(

@@ -13,6 +13,8 @@ export interface SourceDeps {
   checkpoints: CheckpointStore;
   /** Host name for sampler events (default: os.hostname()). */
   host?: string;
+  /** Event clock for sample timestamps (default: the wall clock). */
+  eventNow?: () => number;
 }
 
 const validators = {
@@ -45,10 +47,10 @@ function createSource(type: 'file' | 'process' | 'disk', entry: unknown, where: 
   if (type === 'file') return new FileSource(validators.file(entry, where), { checkpoints: deps.checkpoints });
   if (type === 'process') {
     const c = { ...PROCESS_SOURCE_DEFAULTS, host: deps.host, ...validators.process(entry, where) };
-    return new PeriodicSource(c.id, 'process', 'ec2.process', new ProcessSampler(c), c);
+    return new PeriodicSource(c.id, 'process', 'ec2.process', new ProcessSampler(c), { ...c, now: deps.eventNow });
   }
   const c = { ...DISK_SOURCE_DEFAULTS, host: deps.host, ...validators.disk(entry, where) };
-  return new PeriodicSource(c.id, 'disk', 'ec2.disk', new DiskSampler(c), c);
+  return new PeriodicSource(c.id, 'disk', 'ec2.disk', new DiskSampler(c), { ...c, now: deps.eventNow });
 }
 
 /** The sources an agent runs with no configuration: default log paths, processes every 10 s, disks every 60 s. */

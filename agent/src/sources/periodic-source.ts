@@ -10,6 +10,8 @@ export interface PeriodicOptions {
   intervalMs: number;
   /** Unacked sample batches before further samples are skipped (a stale snapshot is worth less than a fresh one). */
   maxInFlightBatches: number;
+  /** Timestamp for each sample (the agent's event clock; default the wall clock). */
+  now?: () => number;
 }
 
 /**
@@ -73,7 +75,7 @@ export class PeriodicSource implements Source {
     const t0 = performance.now();
     let events: LogEvent[];
     try {
-      events = await this.sampler.sample(Date.now());
+      events = await this.sampler.sample((this.opts.now ?? Date.now)());
     } catch (err) {
       this.errors++;
       this.sink?.issue({ sourceId: this.id, code: 'sample_error', message: `${this.id}: ${String(err)}` });

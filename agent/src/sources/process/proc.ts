@@ -130,6 +130,15 @@ export class ProcFs {
     }
   }
 
+  /** Target of the cwd link; null when unreadable. */
+  cwd(pid: number): string | null {
+    try {
+      return readlinkSync(path.join(this.root, String(pid), 'cwd'));
+    } catch {
+      return null;
+    }
+  }
+
   private read(pid: number, file: string): string | null {
     try {
       return readFileSync(path.join(this.root, String(pid), file), 'latin1');

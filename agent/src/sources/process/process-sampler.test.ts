@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogEventSchema } from '../../../../models/src/schema/index.ts';
 import { compileValidator } from '../../../../models/src/schema/validate.ts';
@@ -14,8 +15,8 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
 
-function spawned(cmd: string, args: string[]): Promise<ChildProcess> {
-  const c = spawn(cmd, args, { stdio: 'ignore' });
+function spawned(cmd: string, args: string[], cwd?: string): Promise<ChildProcess> {
+  const c = spawn(cmd, args, { stdio: 'ignore', cwd });
   children.push(c);
   return new Promise((resolve, reject) => {
     c.once('spawn', () => resolve(c));
@@ -37,6 +38,17 @@ describe('parseStat', () => {
 });
 
 describe('ProcessSampler', () => {
+  it('with cwdUnder, samples only processes working inside those trees', async () => {
+    const sandbox = realpathSync(mkdtempSync(path.join(tmpdir(), 'vps-')));
+    const inside = await spawned('sleep', ['30'], sandbox);
+    const outside = await spawned('sleep', ['30']);
+    const events = await sampler({ cwdUnder: [sandbox] }).sample();
+    const pids = events.map((e) => e.pid).filter((p) => p !== undefined);
+    expect(pids).toContain(inside.pid);
+    expect(pids).not.toContain(outside.pid);
+    expect(pids).not.toContain(process.pid);
+  });
+
   it('reports a new child with its pid, start time from /proc, command line, user and parent', async () => {
     const before = Date.now();
     const child = await spawned('sleep', ['30']);

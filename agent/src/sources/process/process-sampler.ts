@@ -18,6 +18,11 @@ export interface ProcessSamplerOptions {
   maxCmdlineBytes: number;
   procRoot: string;
   passwdPath: string;
+  /**
+   * Only processes whose working directory is inside one of these trees (a container or sandbox root); absent =
+   * every process. Decided once per process, like the other once-per-process reads.
+   */
+  cwdUnder?: string[];
 }
 
 interface Known {
@@ -29,6 +34,7 @@ interface Known {
   user: string;
   exe?: string;
   cmdline?: string;
+  inScope: boolean;
 }
 
 /**
@@ -79,6 +85,7 @@ export class ProcessSampler {
       const same = prev !== undefined && prev.startTicks === st.startTicks && prev.comm === st.comm;
       const k = same ? { ...prev, cpuTicks: st.cpuTicks, at } : this.describe(st, at);
       next.set(st.pid, k);
+      if (!k.inScope) continue;
       const rec = this.record(st, k, now, same ? prev : undefined, at);
       (same ? seen : fresh).push(rec);
     }
@@ -103,13 +110,22 @@ export class ProcessSampler {
       user: uid === null ? 'unknown' : this.users.name(uid),
       exe: this.proc.exe(st.pid) ?? undefined,
       cmdline: cmdline || undefined,
+      inScope: this.inScope(st.pid),
     };
+  }
+
+  private inScope(pid: number): boolean {
+    const roots = this.opts.cwdUnder;
+    if (!roots) return true;
+    const cwd = this.proc.cwd(pid);
+    return cwd !== null && roots.some((r) => cwd === r || cwd.startsWith(r.endsWith('/') ? r : `${r}/`));
   }
 
   private record(st: ProcStat, k: Known, now: number, prev: Known | undefined, at: number): ProcessRecord {
     const startTime = this.startTimeMs(st.startTicks);
     const cpuSec = (prev ? st.cpuTicks - prev.cpuTicks : st.cpuTicks) / this.clockTicks;
-    const wallSec = prev ? (at - prev.at) / 1000 : (now - startTime) / 1000;
+    // startTime is wall time; `now` may be an accelerated event clock, so a new process's age uses the wall clock.
+    const wallSec = prev ? (at - prev.at) / 1000 : (Date.now() - startTime) / 1000;
     return {
       ts: now,
       host: this.host,

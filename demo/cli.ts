@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { summaryText } from '../models/src/synth/cli.ts';
+import { generateDataset, type Manifest } from '../models/src/synth/index.ts';
+import { intFlag, parseCommand, UsageError } from '../models/src/util/cli.ts';
+import type { FixMode } from './agent-host.ts';
+import { Fleet } from './fleet.ts';
+import { REPO } from './procs.ts';
+import { summarize, summaryLine } from './summary.ts';
+
+const USAGE = `Usage: npm start [-- options]        (the same as: npx vigil start [options])
+
+The whole of Vigil on this machine: the control plane (PGlite) with the local CloudWatch Logs and S3 endpoints,
+N real vigil-agent daemons each in its own sandbox, and a replayer writing each host's logs in accelerated time,
+with a brute force, a decoy miner and a disk fill injected. Fixes run for real, on sandbox targets only.
+
+Options:
+  --hosts N         agent hosts (default 3, at most 6)
+  --speed S         event seconds per wall second (default 60)
+  --duration SEC    stop after SEC wall seconds (default: run until Ctrl-C)
+  --fixes MODE      auto | recommend | off (default auto)
+  --port P          control-plane port on 127.0.0.1 (default 7300)
+  --data DIR        dataset (default data/default; generated when absent)
+  --work DIR        where sandboxes and logs go (default out/demo)
+  --json            print the final outcome as JSON
+  -h, --help        this help`;
+
+const FIXES = ['auto', 'recommend', 'off'];
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, {
+    usage: USAGE,
+    options: {
+      hosts: { type: 'string' },
+      speed: { type: 'string' },
+      duration: { type: 'string' },
+      fixes: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      work: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!parsed) return 0;
+  const v = parsed.values;
+  const hosts = intFlag('hosts', v.hosts, 3);
+  if (hosts < 1 || hosts > 6) throw new UsageError('--hosts must be 1-6 (the dataset has 6 hosts)');
+  const speed = intFlag('speed', v.speed, 60);
+  if (speed < 1 || speed > 3600) throw new UsageError('--speed must be 1-3600');
+  const fixes = (v.fixes ?? 'auto') as FixMode;
+  if (!FIXES.includes(fixes)) throw new UsageError(`--fixes must be one of ${FIXES.join(', ')}`);
+  const dataDir = path.resolve(v.data ?? path.join(REPO, 'data/default'));
+  await ensureDataset(dataDir);
+  const say = (s: string) => process.stderr.write(`${s}\n`);
+  const fleet = new Fleet({
+    dataDir,
+    bundleDir: path.join(REPO, 'models/bundles/default'),
+    workDir: path.resolve(v.work ?? path.join(REPO, 'out/demo')),
+    hosts,
+    speed,
+    durationSec: intFlag('duration', v.duration, 0),
+    fixes,
+    controlPlane: { port: intFlag('port', v.port, 7300) },
+    onProgress: say,
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await fleet.start();
+    printWelcome(fleet);
+    const ticker = setInterval(() => void printSummary(fleet), 2000);
+    await fleet.run(abort.signal);
+    clearInterval(ticker);
+    const outcomes = await fleet.outcomes();
+    if (v.json) process.stdout.write(`${JSON.stringify({ outcomes: outcomes.map(({ status, ...o }) => o) }, null, 2)}\n`);
+    return 0;
+  } finally {
+    say('\nstopping: agents, control plane, decoys, sandboxes ...');
+    await fleet.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function ensureDataset(dir: string): Promise<void> {
+  if (existsSync(path.join(dir, 'manifest.json'))) return;
+  process.stderr.write(`generating the default dataset into ${dir} (10 users, one year, 100,000 samples) ...\n`);
+  const t0 = performance.now();
+  const manifest: Manifest = await generateDataset({ out: dir });
+  process.stderr.write(`${summaryText(manifest, (performance.now() - t0) / 1000, dir)}\n`);
+}
+
+function printWelcome(fleet: Fleet): void {
+  const cp = fleet.cp;
+  if (!cp) return;
+  process.stderr.write(
+    [
+      '',
+      `Vigil is running: ${fleet.hosts.length} agents, control plane ${cp.url}`,
+      `  console:        ${cp.url}/  (log in with a token below)`,
+      `  operator token: ${cp.tokens.operator}`,
+      `  viewer token:   ${cp.tokens.viewer}`,
+      `  API docs:       ${cp.url}/docs`,
+      `  logs and sandboxes: ${fleet.opts.workDir}`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+let lastPrinted = 0;
+async function printSummary(fleet: Fleet): Promise<void> {
+  const outcomes = await fleet.outcomes();
+  const incidents = fleet.cp
+    ? await fleet.cp.admin
+        .get<{ items: unknown[] }>('/v1/incidents?limit=200')
+        .then((r) => r.items.length)
+        .catch(() => null)
+    : null;
+  const line = summaryLine(summarize(outcomes, incidents), fleet.eventNow());
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+  else if (Date.now() - lastPrinted >= 10_000) {
+    lastPrinted = Date.now();
+    process.stderr.write(`${line}\n`);
+  }
+}
+
+export const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as unknown;

@@ -1,0 +1,148 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { StatusReport } from '../agent/src/status/report.ts';
+import type { Label } from '../models/src/schema/index.ts';
+import type { Manifest } from '../models/src/synth/index.ts';
+import { AgentHost, type FixMode } from './agent-host.ts';
+import { type ControlPlane, startControlPlane } from './control-plane.ts';
+import { HealthModel, type HostHealth } from './health.ts';
+import { HostReplay } from './replay/host-replay.ts';
+import { buildScripts, type Injection } from './replay/scenario.ts';
+import { createSandbox, destroySandbox, type Sandbox } from './sandbox.ts';
+
+export interface FleetOptions {
+  dataDir: string;
+  bundleDir: string;
+  workDir: string;
+  hosts: number;
+  speed: number;
+  /** Wall seconds; 0 = until stopped. */
+  durationSec: number;
+  fixes: FixMode;
+  /** Run the control plane (the fixes-off comparison run needs only the hosts). */
+  controlPlane: { port: number } | null;
+  cloud?: (cp: { origin: number; speed: number }) => Promise<{ ingest: unknown; stop(): Promise<void> }>;
+  onProgress?(line: string): void;
+}
+
+export interface HostOutcome {
+  host: string;
+  sandbox: Sandbox;
+  injections: Injection[];
+  status: StatusReport | null;
+  health: HostHealth | undefined;
+  minerAlive: boolean;
+  diskUsedPct: number | null;
+  linesWritten: number;
+  rotations: number;
+}
+
+/** A running demo fleet: control plane, agents, replayers. `stop()` leaves nothing running. */
+export class Fleet {
+  readonly health = new HealthModel();
+  readonly hosts: { replay: HostReplay; agent: AgentHost }[] = [];
+  cp: ControlPlane | undefined;
+  origin = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private cloudStop: (() => Promise<void>) | undefined;
+  private stopped = false;
+  private readonly sandboxes: Sandbox[] = [];
+
+  constructor(readonly opts: FleetOptions) {}
+
+  eventNow(): number {
+    return this.origin + Math.round((Date.now() - this.origin) * this.opts.speed);
+  }
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    mkdirSync(o.workDir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(o.dataDir, 'manifest.json'), 'utf8')) as Manifest;
+    const labels = readFileSync(path.join(o.dataDir, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Label);
+    const names = manifest.hosts.slice(0, o.hosts).map((h) => h.hostname);
+    if (names.length < o.hosts) throw new Error(`the dataset has ${names.length} hosts; --hosts ${o.hosts} is too many`);
+    const roundMs = 30 * 60_000;
+    const rounds = o.durationSec > 0 ? Math.ceil((o.durationSec * o.speed * 1000) / roundMs) + 1 : 48;
+    const scripts = buildScripts({ dataDir: o.dataDir, year: manifest.year, hosts: names, roundMs, rounds }, labels);
+    this.origin = Math.floor(Date.now() / 1000) * 1000;
+    const cloud = o.cloud && o.controlPlane ? await o.cloud({ origin: this.origin, speed: o.speed }) : undefined;
+    this.cloudStop = cloud?.stop;
+    if (o.controlPlane) {
+      o.onProgress?.('starting the control plane (PGlite) ...');
+      this.cp = await startControlPlane({
+        dataDir: path.join(o.workDir, 'control-plane'),
+        port: o.controlPlane.port,
+        logFile: path.join(o.workDir, 'control-plane.log'),
+        bundleDir: o.bundleDir,
+        cloudIngest: cloud?.ingest,
+      });
+    }
+    const clock = { speed: o.speed, origin: new Date(this.origin).toISOString() };
+    for (const [i, script] of scripts.entries()) {
+      const sandbox = createSandbox(path.join(o.workDir, 'hosts'), script.host, i, 24 << 20);
+      this.sandboxes.push(sandbox);
+      for (const note of sandbox.notes) o.onProgress?.(`${script.host}: ${note}`);
+      const replay = new HostReplay(script, sandbox, this.origin, this.health, 10 * 60_000);
+      const controlPlane = this.cp && {
+        url: this.cp.url,
+        enrollmentToken: (await this.cp.admin.post<{ token: string }>('/v1/enrollment-tokens', {})).token,
+        signingKeys: this.cp.signingKeys,
+      };
+      o.onProgress?.(`starting vigil-agent on ${script.host} ...`);
+      const logFile = path.join(o.workDir, `agent-${script.host}.log`);
+      const agent = await AgentHost.start(
+        { sandbox, index: i, bundleDir: o.bundleDir, fixes: o.fixes, clock, controlPlane },
+        logFile,
+      );
+      this.hosts.push({ replay, agent });
+    }
+    this.timer = setInterval(() => this.tick(), 100);
+  }
+
+  private tick(): void {
+    const now = this.eventNow();
+    for (const h of this.hosts) h.replay.tick(now);
+  }
+
+  /** Waits for the duration (or forever, until `stop`). */
+  async run(signal?: AbortSignal): Promise<void> {
+    const ms = this.opts.durationSec > 0 ? this.opts.durationSec * 1000 : 2 ** 31 - 1;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  async outcomes(): Promise<HostOutcome[]> {
+    return Promise.all(
+      this.hosts.map(async ({ replay, agent }) => ({
+        host: replay.sandbox.host,
+        sandbox: replay.sandbox,
+        injections: replay.started,
+        status: await agent.status().catch(() => null),
+        health: this.health.hosts.get(replay.sandbox.host),
+        minerAlive: replay.miner.alive,
+        diskUsedPct: replay.filler ? replay.filler.usedPct() : null,
+        linesWritten: replay.writer.counts.lines,
+        rotations: replay.writer.counts.rotations,
+      })),
+    );
+  }
+
+  async stop(keepFiles = true): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const h of this.hosts) h.replay.stop();
+    await Promise.all(this.hosts.map((h) => h.agent.child.stop()));
+    await this.cp?.child.stop();
+    await this.cloudStop?.();
+    for (const sb of this.sandboxes) destroySandbox(sb, keepFiles);
+  }
+}
