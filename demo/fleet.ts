@@ -65,7 +65,8 @@ export class Fleet {
     const names = manifest.hosts.slice(0, o.hosts).map((h) => h.hostname);
     if (names.length < o.hosts) throw new Error(`the dataset has ${names.length} hosts; --hosts ${o.hosts} is too many`);
     const roundMs = 30 * 60_000;
-    const rounds = o.durationSec > 0 ? Math.ceil((o.durationSec * o.speed * 1000) / roundMs) + 1 : 48;
+    // A bounded run plays only whole rounds, so every injection has time to be detected and fixed before the end.
+    const rounds = o.durationSec > 0 ? Math.max(1, Math.floor((o.durationSec * o.speed * 1000) / roundMs)) : 48;
     const scripts = buildScripts({ dataDir: o.dataDir, year: manifest.year, hosts: names, roundMs, rounds }, labels);
     this.origin = Math.floor(Date.now() / 1000) * 1000;
     const cloud = o.cloud && o.controlPlane ? await o.cloud({ origin: this.origin, speed: o.speed }) : undefined;
