@@ -89,7 +89,11 @@ export class AgentHost {
   static async start(o: AgentHostOptions, logFile: string): Promise<AgentHost> {
     const configFile = path.join(o.sandbox.root, 'agent.yaml');
     writeFileSync(configFile, stringify(agentConfig(o)), { mode: 0o600 });
-    const child = Child.start(`agent ${o.sandbox.host}`, ['bin/vigil-agent.mjs', 'run', '--config', configFile], logFile);
+    const child = Child.start(
+      `agent ${o.sandbox.host}`,
+      ['bin/vigil-agent.mjs', 'run', '--config', configFile],
+      logFile,
+    );
     const host = new AgentHost(child, o.sandbox);
     await waitUntil(`the agent on ${o.sandbox.host} to answer on its status socket`, async () => {
       if (child.exited) throw new Error(`the agent exited; see ${logFile}`);

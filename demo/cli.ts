@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { summaryText } from '../models/src/synth/cli.ts';
 import { generateDataset, type Manifest } from '../models/src/synth/index.ts';
 import { intFlag, parseCommand, UsageError } from '../models/src/util/cli.ts';
 import type { FixMode } from './agent-host.ts';
-import { Fleet } from './fleet.ts';
+import { Fleet, type HostOutcome } from './fleet.ts';
 import { REPO } from './procs.ts';
 import { summarize, summaryLine } from './summary.ts';
 
@@ -22,6 +22,7 @@ Options:
   --port P          control-plane port on 127.0.0.1 (default 7300)
   --data DIR        dataset (default data/default; generated when absent)
   --work DIR        where sandboxes and logs go (default out/demo)
+  --no-cloud        do not stream the account's CloudTrail/VPC/S3/Lambda logs
   --json            print the final outcome as JSON
   -h, --help        this help`;
 
@@ -39,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       data: { type: 'string' },
       work: { type: 'string' },
       json: { type: 'boolean' },
+      'no-cloud': { type: 'boolean' },
     },
   });
   if (!parsed) return 0;
@@ -61,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     durationSec: intFlag('duration', v.duration, 0),
     fixes,
     controlPlane: { port: intFlag('port', v.port, 7300) },
+    cloud: !v['no-cloud'],
     onProgress: say,
   });
   const abort = new AbortController();
@@ -74,7 +77,15 @@ export async function run(argv: string[]): Promise<number> {
     await fleet.run(abort.signal);
     clearInterval(ticker);
     const outcomes = await fleet.outcomes();
-    if (v.json) process.stdout.write(`${JSON.stringify({ outcomes: outcomes.map(({ status, ...o }) => o) }, null, 2)}\n`);
+    const cp = await controlPlaneView(fleet);
+    if (v.json) {
+      const hostsOut = outcomes.map(({ status, ...o }) => ({ ...o, actions: status?.actions.recent ?? [] }));
+      process.stdout.write(
+        `${JSON.stringify({ hosts: hostsOut, cloud: fleet.cloud?.counts, controlPlane: cp }, null, 2)}\n`,
+      );
+    } else {
+      process.stderr.write(`\n${finalText(outcomes, cp)}\n`);
+    }
     return 0;
   } finally {
     say('\nstopping: agents, control plane, decoys, sandboxes ...');
@@ -127,4 +138,36 @@ async function printSummary(fleet: Fleet): Promise<void> {
   }
 }
 
-export const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as unknown;
+interface CpView {
+  anomalies: Record<string, number>;
+  incidents: number;
+}
+
+/** What the control plane holds at the end: anomalies by source:type, and incidents. */
+async function controlPlaneView(fleet: Fleet): Promise<CpView | null> {
+  if (!fleet.cp) return null;
+  type Stored = { anomaly: { source: string; type: string } };
+  const list = await fleet.cp.admin.get<{ items: Stored[] }>('/v1/anomalies?limit=1000');
+  const anomalies: Record<string, number> = {};
+  for (const { anomaly: a } of list.items)
+    anomalies[`${a.source}:${a.type}`] = (anomalies[`${a.source}:${a.type}`] ?? 0) + 1;
+  const incidents = (await fleet.cp.admin.get<{ items: unknown[] }>('/v1/incidents?limit=200')).items.length;
+  return { anomalies, incidents };
+}
+
+function finalText(outcomes: HostOutcome[], cp: CpView | null): string {
+  const lines = ['Outcome:'];
+  for (const o of outcomes) {
+    const done = (o.status?.actions.recent ?? []).filter((a) => a.decision === 'executed');
+    const fixes = done.map((a) => `${a.playbook} ${a.target} ${a.result}${a.dryRun ? ' (dry-run)' : ''}`);
+    const down = Math.round((o.health?.downtimeMs ?? 0) / 60_000);
+    lines.push(
+      `  ${o.host}: injected ${o.injections.map((i) => i.kind).join(', ') || 'nothing'}; fixes: ${fixes.join('; ') || 'none'}; app down ${down} event-min`,
+    );
+  }
+  if (cp) {
+    const top = Object.entries(cp.anomalies).sort((a, b) => b[1] - a[1]);
+    lines.push(`  control plane: ${cp.incidents} incidents; anomalies ${top.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}

@@ -31,7 +31,11 @@ export interface ControlPlaneOptions {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const adminToken = `vgl_op_${randomBytes(32).toString('base64url')}`;
   const env: NodeJS.ProcessEnv = { VIGIL_ADMIN_TOKEN: adminToken, VIGIL_LOG_LEVEL: 'warn' };
-  if (opts.cloudIngest) env.VIGIL_CLOUD_INGEST = JSON.stringify(opts.cloudIngest);
+  if (opts.cloudIngest) {
+    env.VIGIL_CLOUD_INGEST = JSON.stringify(opts.cloudIngest);
+    // The SDK's default credential chain, satisfied with the stand-ins' static test keys (they check SigV4's shape).
+    Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+  }
   const args = ['bin/vigil.mjs', 'control-plane', 'serve', '--host', '127.0.0.1', '--port', String(opts.port)];
   const child = Child.start('control-plane', [...args, '--data', opts.dataDir], opts.logFile, env);
   const url = `http://127.0.0.1:${opts.port}`;
@@ -43,7 +47,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
 }
 
-async function provision(child: Child, url: string, adminToken: string, opts: ControlPlaneOptions): Promise<ControlPlane> {
+async function provision(
+  child: Child,
+  url: string,
+  adminToken: string,
+  opts: ControlPlaneOptions,
+): Promise<ControlPlane> {
   await waitUntil('the control plane to answer /readyz', async () => {
     if (child.exited) throw new Error(`the control plane exited; see ${opts.logFile}`);
     return (await fetch(`${url}/readyz`)).ok;
@@ -61,7 +70,10 @@ async function provision(child: Child, url: string, adminToken: string, opts: Co
 async function publishBundle(admin: ApiClient, bundleDir: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
   // What the manifest lists, nothing else (the registry refuses unlisted files).
-  const names = ['manifest.json', ...manifest.models.flatMap((m) => [m.file, ...(m.explainer ? [m.explainer.file] : [])])];
+  const names = [
+    'manifest.json',
+    ...manifest.models.flatMap((m) => [m.file, ...(m.explainer ? [m.explainer.file] : [])]),
+  ];
   const files = names.map((name) => ({ name, data: readFileSync(path.join(bundleDir, name)) }));
   const existing = await admin.get<{ items: { version: string }[] }>('/v1/bundles');
   if (!existing.items.some((b) => b.version === manifest.bundleVersion)) {

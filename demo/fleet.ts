@@ -6,6 +6,7 @@ import type { Manifest } from '../models/src/synth/index.ts';
 import { AgentHost, type FixMode } from './agent-host.ts';
 import { type ControlPlane, startControlPlane } from './control-plane.ts';
 import { HealthModel, type HostHealth } from './health.ts';
+import { CloudReplay } from './replay/cloud-replay.ts';
 import { HostReplay } from './replay/host-replay.ts';
 import { buildScripts, type Injection } from './replay/scenario.ts';
 import { createSandbox, destroySandbox, type Sandbox } from './sandbox.ts';
@@ -21,7 +22,8 @@ export interface FleetOptions {
   fixes: FixMode;
   /** Run the control plane (the fixes-off comparison run needs only the hosts). */
   controlPlane: { port: number } | null;
-  cloud?: (cp: { origin: number; speed: number }) => Promise<{ ingest: unknown; stop(): Promise<void> }>;
+  /** Stream the account's cloud logs into local CloudWatch Logs / S3 endpoints for the control plane to ingest. */
+  cloud: boolean;
   onProgress?(line: string): void;
 }
 
@@ -44,7 +46,7 @@ export class Fleet {
   cp: ControlPlane | undefined;
   origin = 0;
   private timer: NodeJS.Timeout | undefined;
-  private cloudStop: (() => Promise<void>) | undefined;
+  cloud: CloudReplay | undefined;
   private stopped = false;
   private readonly sandboxes: Sandbox[] = [];
 
@@ -63,14 +65,17 @@ export class Fleet {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Label);
     const names = manifest.hosts.slice(0, o.hosts).map((h) => h.hostname);
-    if (names.length < o.hosts) throw new Error(`the dataset has ${names.length} hosts; --hosts ${o.hosts} is too many`);
+    if (names.length < o.hosts)
+      throw new Error(`the dataset has ${names.length} hosts; --hosts ${o.hosts} is too many`);
     const roundMs = 30 * 60_000;
     // A bounded run plays only whole rounds, so every injection has time to be detected and fixed before the end.
     const rounds = o.durationSec > 0 ? Math.max(1, Math.floor((o.durationSec * o.speed * 1000) / roundMs)) : 48;
     const scripts = buildScripts({ dataDir: o.dataDir, year: manifest.year, hosts: names, roundMs, rounds }, labels);
     this.origin = Math.floor(Date.now() / 1000) * 1000;
-    const cloud = o.cloud && o.controlPlane ? await o.cloud({ origin: this.origin, speed: o.speed }) : undefined;
-    this.cloudStop = cloud?.stop;
+    if (o.cloud && o.controlPlane) {
+      o.onProgress?.('starting the local CloudWatch Logs and S3 endpoints ...');
+      this.cloud = await CloudReplay.start({ dataDir: o.dataDir, labels, origin: this.origin, roundMs, rounds });
+    }
     if (o.controlPlane) {
       o.onProgress?.('starting the control plane (PGlite) ...');
       this.cp = await startControlPlane({
@@ -78,7 +83,7 @@ export class Fleet {
         port: o.controlPlane.port,
         logFile: path.join(o.workDir, 'control-plane.log'),
         bundleDir: o.bundleDir,
-        cloudIngest: cloud?.ingest,
+        cloudIngest: this.cloud?.ingestConfig(),
       });
     }
     const clock = { speed: o.speed, origin: new Date(this.origin).toISOString() };
@@ -106,6 +111,7 @@ export class Fleet {
   private tick(): void {
     const now = this.eventNow();
     for (const h of this.hosts) h.replay.tick(now);
+    this.cloud?.tick(now);
   }
 
   /** Waits for the duration (or forever, until `stop`). */
@@ -143,7 +149,7 @@ export class Fleet {
     for (const h of this.hosts) h.replay.stop();
     await Promise.all(this.hosts.map((h) => h.agent.child.stop()));
     await this.cp?.child.stop();
-    await this.cloudStop?.();
+    await this.cloud?.stop();
     for (const sb of this.sandboxes) destroySandbox(sb, keepFiles);
   }
 }

@@ -50,14 +50,17 @@ export function buildScripts(opts: ScenarioOptions, labels: Label[]): HostScript
     for (let r = 0; r < opts.rounds; r++) {
       const base = r * opts.roundMs;
       for (const l of hostLines(opts, host, from + base, opts.roundMs)) lines.push({ ...l, at: l.at + base });
-      KINDS.forEach((kind, k) => {
-        if ((k + r) % opts.hosts.length !== h) return;
+      for (const [k, kind] of KINDS.entries()) {
+        if ((k + r) % opts.hosts.length !== h) continue;
         const at = base + INJECT_AT[kind];
-        if (kind !== 'brute-force') return void injections.push({ at, kind });
+        if (kind !== 'brute-force') {
+          injections.push({ at, kind });
+          continue;
+        }
         const attack = attacks[(r + h) % attacks.length];
         injections.push({ at, kind, ip: attack.targets?.ip as string });
         for (const l of attackLines(opts, attack, host)) lines.push({ ...l, at: l.at + at });
-      });
+      }
     }
     lines.sort((a, b) => a.at - b.at);
     injections.sort((a, b) => a.at - b.at);

@@ -56,6 +56,7 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
       durationSec: 30,
       fixes: 'auto',
       controlPlane: { port: await freePort() },
+      cloud: true,
     });
     try {
       await fleet.start();
