@@ -16,6 +16,10 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<{ run(argv: 
     summary: 'run the fleet service (HTTP API) and manage its tokens',
     load: () => import('../control-plane/src/cli.ts'),
   },
+  report: {
+    summary: 'write a stakeholder report (html, md or pdf) from the fleet store',
+    load: () => import('../control-plane/src/report/cli.ts'),
+  },
   models: {
     summary: 'train, evaluate and export the detection models',
     load: () => import('../models/src/train/cli.ts'),

@@ -6,6 +6,7 @@ import { intFlag, parseCommand, UsageError } from '../models/src/util/cli.ts';
 import type { FixMode } from './agent-host.ts';
 import { Fleet, type HostOutcome } from './fleet.ts';
 import { REPO } from './procs.ts';
+import { measureUptime, writeReport } from './report.ts';
 import { summarize, summaryLine } from './summary.ts';
 
 const USAGE = `Usage: npm start [-- options]        (the same as: npx vigil start [options])
@@ -22,6 +23,9 @@ Options:
   --port P          control-plane port on 127.0.0.1 (default 7300)
   --data DIR        dataset (default data/default; generated when absent)
   --work DIR        where sandboxes and logs go (default out/demo)
+  --report DIR      after the run, replay the same script with fixes off, then write the stakeholder report
+                    (report.html, report.md, report.pdf) with the measured uptime improvement into DIR
+                    (needs --duration)
   --no-cloud        do not stream the account's CloudTrail/VPC/S3/Lambda logs
   --json            print the final outcome as JSON
   -h, --help        this help`;
@@ -41,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       work: { type: 'string' },
       json: { type: 'boolean' },
       'no-cloud': { type: 'boolean' },
+      report: { type: 'string' },
     },
   });
   if (!parsed) return 0;
@@ -51,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
   if (speed < 1 || speed > 3600) throw new UsageError('--speed must be 1-3600');
   const fixes = (v.fixes ?? 'auto') as FixMode;
   if (!FIXES.includes(fixes)) throw new UsageError(`--fixes must be one of ${FIXES.join(', ')}`);
+  const durationSec = intFlag('duration', v.duration, 0);
+  if (v.report && durationSec === 0) throw new UsageError('--report needs --duration (the comparison run replays it)');
   const dataDir = path.resolve(v.data ?? path.join(REPO, 'data/default'));
   await ensureDataset(dataDir);
   const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -60,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     workDir: path.resolve(v.work ?? path.join(REPO, 'out/demo')),
     hosts,
     speed,
-    durationSec: intFlag('duration', v.duration, 0),
+    durationSec,
     fixes,
     controlPlane: { port: intFlag('port', v.port, 7300) },
     cloud: !v['no-cloud'],
@@ -78,6 +85,12 @@ export async function run(argv: string[]): Promise<number> {
     clearInterval(ticker);
     const outcomes = await fleet.outcomes();
     const cp = await controlPlaneView(fleet);
+    if (v.report) {
+      await fleet.stop();
+      const measured = await measureUptime(fleet, say);
+      const written = await writeReport(fleet, measured, path.resolve(v.report));
+      say(`report: ${written.join(', ')}`);
+    }
     if (v.json) {
       const hostsOut = outcomes.map(({ status, ...o }) => ({ ...o, actions: status?.actions.recent ?? [] }));
       process.stdout.write(

@@ -45,6 +45,8 @@ export class Fleet {
   readonly hosts: { replay: HostReplay; agent: AgentHost }[] = [];
   cp: ControlPlane | undefined;
   origin = 0;
+  /** Event time when `run` returned (the end of the replayed span). */
+  endedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   cloud: CloudReplay | undefined;
   private stopped = false;
@@ -124,6 +126,7 @@ export class Fleet {
         resolve();
       });
     });
+    this.endedAt = this.eventNow();
   }
 
   async outcomes(): Promise<HostOutcome[]> {
