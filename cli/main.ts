@@ -20,6 +20,10 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<{ run(argv: 
     summary: 'write a stakeholder report (html, md or pdf) from the fleet store',
     load: () => import('../control-plane/src/report/cli.ts'),
   },
+  package: {
+    summary: 'build the agent packages (SEA binary, SSM Distributor zips) and publish them to S3/SSM',
+    load: () => import('../packaging/publish/cli.ts'),
+  },
   models: {
     summary: 'train, evaluate and export the detection models',
     load: () => import('../models/src/train/cli.ts'),

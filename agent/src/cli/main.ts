@@ -15,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   unblock: { summary: 'lift an IP block now (unblock IP)', load: () => import('./unblock.ts') },
   replay: { summary: 'score log files offline and show what policy would do', load: () => import('./replay.ts') },
   config: { summary: 'validate a config file (config check FILE)', load: () => import('./config-check.ts') },
+  version: { summary: 'print version, commit, Node.js and model versions', load: () => import('./version.ts') },
 };
 
 export const HELP = `vigil-agent ${AGENT_VERSION} - the Vigil host agent: tails auth/syslog, scores with the model bundle, runs pre-approved fixes
@@ -27,15 +28,12 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Options:
-  --version     print the agent version
+  --version     print the agent, commit, Node.js and model versions (--json, --config FILE)
   -h, --help    show this help ('vigil-agent <command> --help' for a command's options)`;
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
-    process.stdout.write(`vigil-agent ${AGENT_VERSION}\n`);
-    return 0;
-  }
+  const [first, ...rest] = argv;
+  const cmd = first === '--version' || first === '-V' ? 'version' : first;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(`${HELP}\n`);
     return cmd ? 0 : 2;

@@ -1,13 +1,13 @@
-import path from 'node:path';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from '../../../models/src/parse/types.ts';
 import { intFlag, parseCommand, UsageError } from '../../../models/src/util/cli.ts';
 import { loadAgentConfig } from '../config/load.ts';
 import { type ReplayReport, replay } from '../pipeline/replay.ts';
 import { loadPolicy, type Policy, validatePolicyObject } from '../respond/index.ts';
+import { shippedBundleDir } from '../runtime/locations.ts';
 import { printable, safeJson } from '../status/escape.ts';
 
-/** The bundle `vigil models train` writes, beside this package. */
-export const REPO_BUNDLE = path.resolve(import.meta.dirname, '../../../models/bundles/default');
+/** The bundle shipped with this build (the repository's when run from source, the package's for the binary). */
+export const REPO_BUNDLE = shippedBundleDir();
 
 const USAGE = `Usage: vigil-agent replay FILE... [--json] [--bundle DIR] [--policy FILE | --config FILE] [options]
 

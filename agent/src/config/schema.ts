@@ -153,7 +153,9 @@ export const AgentConfigSchema = Type.Object(
     /** Event clock: 1 = the wall clock. Replays and demos run logs in accelerated time (see config/clock.ts). */
     clock: Obj({
       speed: Type.Number({ minimum: 1, maximum: 86_400, default: 1 }),
-      origin: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})$', maxLength: 40 })),
+      origin: Type.Optional(
+        Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})$', maxLength: 40 }),
+      ),
     }),
     limits: LimitsSchema,
     /** Responder policy inline (see agent/src/respond/README.md), or policyFile. Exactly one. */

@@ -17,7 +17,10 @@ export const ProcessSourceConfigSchema = Type.Object(
     maxInFlightBatches: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     /** Sample only processes whose cwd is inside one of these trees (a container or sandbox root). */
     cwdUnder: Type.Optional(
-      Type.Array(Type.String({ pattern: '^/[^\\u0000-\\u001f\\u007f]*$', maxLength: 4096 }), { minItems: 1, maxItems: 64 }),
+      Type.Array(Type.String({ pattern: '^/[^\\u0000-\\u001f\\u007f]*$', maxLength: 4096 }), {
+        minItems: 1,
+        maxItems: 64,
+      }),
     ),
   },
   { additionalProperties: false },
