@@ -123,7 +123,7 @@ function printWelcome(fleet: Fleet): void {
     [
       '',
       `Vigil is running: ${fleet.hosts.length} agents, control plane ${cp.url}`,
-      `  console:        ${cp.url}/  (log in with a token below)`,
+      `  console:        ${cp.url}/console/  (log in with a token below)`,
       `  operator token: ${cp.tokens.operator}`,
       `  viewer token:   ${cp.tokens.viewer}`,
       `  API docs:       ${cp.url}/docs`,

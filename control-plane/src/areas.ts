@@ -3,7 +3,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { FastifyInstance } from 'fastify';
 import { actionsPlugin } from './actions/plugin.ts';
 import { alertsOptionsFromEnv, alertsPlugin } from './alerts/plugin.ts';
+import { analyticsPlugin } from './analytics/plugin.ts';
 import type { Config } from './config/schema.ts';
+import { consolePlugin } from './console/plugin.ts';
 import { incidentsPlugin } from './detect/incidents-plugin.ts';
 import { cloudIngestConfigFromEnv } from './ingest/config.ts';
 import { cloudIngestPlugin } from './ingest/plugin.ts';
@@ -27,5 +29,7 @@ export function defaultAreas(config: Config, env: NodeJS.ProcessEnv = process.en
     registryPlugin(registryOptionsFromEnv(env, config.dataDir)),
     actionsPlugin({}, env.VIGIL_ACTIONS_SSM === '1' ? { ssm: new SSMClient({}) } : {}),
     alertsPlugin(alerts, alerts.snsTopicArn ? { sns: new SNSClient({}) } : {}),
+    analyticsPlugin(),
+    consolePlugin(),
   ];
 }

@@ -23,6 +23,12 @@ export interface VigilEventMap {
   'agent.recovered': { agentId: string; hostname: string };
   'anomalies.ingested': { agentId: string; accepted: number; duplicates: number; ids: string[] };
   'actions.ingested': { agentId: string; accepted: number; duplicates: number; ids: string[] };
+  /** An incident was opened or grew (status null), or an operator changed its state (console live updates). */
+  'incident.changed': { id: string; status: string | null; by: string | null };
+  /** An operator approved or rejected a recommended action (`id` is the action's seq, as the routes take it). */
+  'action.decided': { id: string; decision: 'approved' | 'rejected'; by: string };
+  /** A rollout was created, advanced, halted (by a person or the auto-halt job) or rolled back. */
+  'rollout.changed': { id: string; status: string; by: string };
 }
 
 export type EventName = keyof VigilEventMap;

@@ -66,7 +66,7 @@ const operator = (p: unknown) => (p as OperatorPrincipal).name;
 
 export function actionRoutes(opts: ActionsOptions, runner: SsmRunner | null) {
   return async (app: FastifyInstance): Promise<void> => {
-    const { db, clock } = app.vigil;
+    const { db, clock, events } = app.vigil;
 
     app.post<IdReq<Static<typeof ApproveBody>>>(
       '/v1/actions/:id/approve',
@@ -120,6 +120,7 @@ export function actionRoutes(opts: ActionsOptions, runner: SsmRunner | null) {
           at: now,
           expiresAt,
         });
+        events.emit('action.decided', { id: request.params.id, decision: 'approved', by });
         const out = { approvalId: id, decision: 'approved', via, expiresAt };
         if (!runner || !target || !action.instanceId) return reply.code(201).send(out);
         try {
@@ -168,6 +169,7 @@ export function actionRoutes(opts: ActionsOptions, runner: SsmRunner | null) {
           at: clock(),
           expiresAt: null,
         });
+        events.emit('action.decided', { id: request.params.id, decision: 'rejected', by });
         return reply.code(201).send({ approvalId: id, decision: 'rejected', via: null, expiresAt: null });
       },
     );

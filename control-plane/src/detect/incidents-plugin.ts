@@ -56,7 +56,8 @@ export function incidentsPlugin(opts: IncidentsPluginOptions = {}) {
     if (opts.correlateAgentAnomalies !== false) {
       // agent anomalies are stored under origin = agent id (routes/agent-ingest.ts)
       const off = events.on('anomalies.ingested', async (e) => {
-        await correlator.correlate(e.agentId, e.ids, clock());
+        const ids = await correlator.correlate(e.agentId, e.ids, clock());
+        for (const id of new Set(ids)) events.emit('incident.changed', { id, status: null, by: null });
       });
       app.addHook('onClose', async () => off());
     }
@@ -127,6 +128,7 @@ export function incidentsPlugin(opts: IncidentsPluginOptions = {}) {
           setIncidentState(tx, id, { state: request.body.state, by, note: request.body.note, now: clock() }),
         );
         if (!out) throw new ApiError(404, 'not_found', `no incident ${id}`, 'id');
+        events.emit('incident.changed', { id, status: out.incident.status, by });
         return out;
       },
     );

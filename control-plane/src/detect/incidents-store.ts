@@ -34,10 +34,10 @@ export interface IncidentRow {
   summary: Record<string, unknown>;
 }
 
-const COLUMNS = `id, title, kind, status, severity, opened_at, updated_at, closed_at, first_seen_at, last_seen_at,
+export const COLUMNS = `id, title, kind, status, severity, opened_at, updated_at, closed_at, first_seen_at, last_seen_at,
   anomaly_count, updated_by, summary`;
 
-function toIncident(r: Record<string, unknown>): IncidentRow {
+export function toIncident(r: Record<string, unknown>): IncidentRow {
   return {
     id: r.id as string,
     title: r.title as string,

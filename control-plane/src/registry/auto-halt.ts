@@ -97,6 +97,7 @@ async function judge(ctx: VigilContext, r: Rollout, usage: AgentUsage[], o: Auto
     windowMs: o.windowMs,
   };
   await haltRollout(ctx.db, r.id, `automatic: ${reason}`, details, now);
+  ctx.events.emit('rollout.changed', { id: r.id, status: 'paused', by: 'auto-halt' });
   const alert = await raiseAlert(
     ctx.db,
     {

@@ -35,7 +35,7 @@ type IdParams = { Params: Static<typeof RolloutIdParamSchema> };
 /** Bundle upload and listing, the public keys, rollouts and channels (operator side). */
 export function registryOperatorRoutes(opts: RegistryOptions, keyring: () => Keyring) {
   return async (app: FastifyInstance): Promise<void> => {
-    const { db, clock } = app.vigil;
+    const { db, clock, events } = app.vigil;
     app.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit: opts.maxBundleBytes }, (_r, body, done) =>
       done(null, body),
     );
@@ -114,6 +114,7 @@ export function registryOperatorRoutes(opts: RegistryOptions, keyring: () => Key
       async (request, reply) => {
         const r = await createRollout(db, request.body, nameOf(request.principal), clock());
         request.audit = { target: r.id, detail: { ...request.body } };
+        events.emit('rollout.changed', { id: r.id, status: r.status, by: nameOf(request.principal) });
         return reply.code(201).send(r);
       },
     );
@@ -139,7 +140,9 @@ export function registryOperatorRoutes(opts: RegistryOptions, keyring: () => Key
           const b = request.body as B;
           request.audit = { target: request.params.id, detail: { ...b } };
           await getRollout(db, request.params.id);
-          return run(request.params.id, b, nameOf(request.principal));
+          const r = (await run(request.params.id, b, nameOf(request.principal))) as { id: string; status: string };
+          events.emit('rollout.changed', { id: r.id, status: r.status, by: nameOf(request.principal) });
+          return r;
         },
       );
     transitionRoute<Static<typeof RolloutAdvanceSchema>>('advance', RolloutAdvanceSchema, (id, b) =>

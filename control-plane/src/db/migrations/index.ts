@@ -1,6 +1,7 @@
 import { sql as initial } from './0001-initial.ts';
 import { sql as registryActions } from './0002-registry-actions.ts';
 import { sql as incidentsCorrelation } from './0003-incidents-correlation.ts';
+import { sql as consoleIndexes } from './0004-console-indexes.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'registry-actions', sql: registryActions },
   { version: 3, name: 'incidents-correlation', sql: incidentsCorrelation },
+  { version: 4, name: 'console-indexes', sql: consoleIndexes },
 ];

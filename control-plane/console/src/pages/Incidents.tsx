@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { qs } from '../api.ts';
+import { Badge } from '../components/Badge.tsx';
+import { type Column, DataTable } from '../components/DataTable.tsx';
+import { Pager, useCursorPager } from '../components/Pager.tsx';
+import { StackedChart } from '../components/StackedChart.tsx';
+import { Card, ErrorBox, Loading } from '../components/States.tsx';
+import { fmtNum, fmtTime, humanize } from '../format.ts';
+import { useLive } from '../live.ts';
+import { useResource } from '../resource.ts';
+import { href, replaceParams } from '../router.ts';
+import type { Incident, PageOf } from '../types.ts';
+
+const RANGES = {
+  '24h': [86_400_000, 1_800_000],
+  '7d': [7 * 86_400_000, 3 * 3_600_000],
+  '30d': [30 * 86_400_000, 12 * 3_600_000],
+} as const;
+type Range = keyof typeof RANGES;
+
+interface Timeline {
+  buckets: number[];
+  series: { name: string; total: number; counts: number[] }[];
+}
+
+const COLUMNS: Column<Incident>[] = [
+  { key: 'severity', label: 'Severity', render: (i) => <Badge kind="sev" value={i.severity} /> },
+  { key: 'status', label: 'State', render: (i) => <Badge kind="state" value={i.status} /> },
+  { key: 'title', label: 'Incident', render: (i) => <a href={href('incidents', i.id)}>{i.title}</a> },
+  { key: 'kind', label: 'Rule', render: (i) => humanize(i.kind) },
+  { key: 'count', label: 'Anomalies', numeric: true, render: (i) => fmtNum(i.anomalyCount) },
+  { key: 'first', label: 'First seen (UTC)', render: (i) => fmtTime(i.firstSeenAt) },
+  { key: 'last', label: 'Last seen (UTC)', render: (i) => fmtTime(i.lastSeenAt) },
+  { key: 'by', label: 'Updated by', render: (i) => i.updatedBy ?? '—' },
+];
+
+function TimelineCard({ range, by, set }: { range: Range; by: string; set: (p: Record<string, string>) => void }) {
+  // Align to the bucket so repeated loads hit the same buckets (and the chart does not jitter).
+  const [span, bucket] = RANGES[range];
+  const [to, setTo] = useState(() => Math.ceil(Date.now() / bucket) * bucket);
+  const path = qs('/v1/console/timeline', { from: to - span, to, bucket, by });
+  const t = useResource<Timeline>(path);
+  useLive(['anomalies.ingested'], () => setTo(Math.ceil(Date.now() / bucket) * bucket), 5000);
+  useEffect(() => setTo(Math.ceil(Date.now() / bucket) * bucket), [bucket]);
+  const label = `Anomalies per ${bucket / 3_600_000} h by ${by}, last ${range}`;
+  return (
+    <Card
+      title="Anomaly timeline"
+      actions={
+        <div class="inline-controls">
+          <label>
+            Range
+            <select value={range} onChange={(e) => set({ range: (e.target as HTMLSelectElement).value })}>
+              {Object.keys(RANGES).map((r) => (
+                <option key={r} value={r}>
+                  last {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Group by
+            <select value={by} onChange={(e) => set({ by: (e.target as HTMLSelectElement).value })}>
+              <option value="type">type</option>
+              <option value="source">source</option>
+            </select>
+          </label>
+        </div>
+      }
+    >
+      {t.error ? <ErrorBox error={t.error} retry={t.reload} /> : null}
+      {t.data && t.data.series.length === 0 ? <p class="muted">No anomalies in this range.</p> : null}
+      {t.data && t.data.series.length > 0 ? (
+        <StackedChart label={label} buckets={t.data.buckets} series={t.data.series} />
+      ) : null}
+      {!t.data && t.loading ? <Loading what="the timeline" /> : null}
+    </Card>
+  );
+}
+
+export function Incidents({ params }: { params: URLSearchParams }) {
+  const q = params.get('q') ?? '';
+  const status = params.get('status') ?? '';
+  const severity = params.get('severity') ?? '';
+  const asked = params.get('range') ?? '';
+  const range: Range = Object.hasOwn(RANGES, asked) ? (asked as Range) : '24h';
+  const by = params.get('by') === 'source' ? 'source' : 'type';
+  const current = { q, status, severity, range, by };
+  const set = (patch: Record<string, string | undefined>) => replaceParams('incidents', { ...current, ...patch });
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  useEffect(() => {
+    const t = setTimeout(() => text !== q && set({ q: text.trim() || undefined }), 250);
+    return () => clearTimeout(t);
+  }, [text]);
+  const pager = useCursorPager(JSON.stringify([q, status, severity]));
+  const list = useResource<PageOf<Incident>>(
+    qs('/v1/console/incidents', { q, status, severity, limit: 50, cursor: pager.cursor }),
+  );
+  useLive(['incident.changed'], list.reload, 1000);
+  const rows = useMemo(() => list.data?.items ?? [], [list.data]);
+  return (
+    <>
+      <h1>Incidents</h1>
+      <TimelineCard range={range} by={by} set={set} />
+      <Card title="Incident list">
+        <form class="filters" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Search
+            <input
+              type="search"
+              value={text}
+              placeholder="host, IP, user, incident id, title"
+              onInput={(e) => setText((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <label>
+            State
+            <select
+              value={status}
+              onChange={(e) => set({ status: (e.target as HTMLSelectElement).value || undefined })}
+            >
+              <option value="">any</option>
+              {['open', 'acknowledged', 'resolved', 'false_positive'].map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Severity
+            <select
+              value={severity}
+              onChange={(e) => set({ severity: (e.target as HTMLSelectElement).value || undefined })}
+            >
+              <option value="">any</option>
+              {['critical', 'high', 'medium', 'low'].map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        </form>
+        <p class="muted">Most recent activity first.</p>
+        {list.error ? <ErrorBox error={list.error} retry={list.reload} /> : null}
+        {list.data ? (
+          <DataTable
+            caption="Incidents, most recent activity first"
+            columns={COLUMNS}
+            rows={rows}
+            rowKey={(i) => i.id}
+            empty={q || status || severity ? 'No incident matches these filters.' : 'No incidents yet.'}
+          />
+        ) : list.loading ? (
+          <Loading what="incidents" />
+        ) : null}
+        <Pager
+          label="Incident pages"
+          page={pager.page}
+          nextCursor={list.data?.nextCursor}
+          onNext={pager.next}
+          onPrev={pager.prev}
+        />
+      </Card>
+    </>
+  );
+}
