@@ -4,6 +4,7 @@ import { summaryText } from '../models/src/synth/cli.ts';
 import { generateDataset, type Manifest } from '../models/src/synth/index.ts';
 import { intFlag, parseCommand, UsageError } from '../models/src/util/cli.ts';
 import type { FixMode } from './agent-host.ts';
+import { consoleScreenshots } from './console-shots.ts';
 import { Fleet, type HostOutcome } from './fleet.ts';
 import { REPO } from './procs.ts';
 import { measureUptime, writeReport } from './report.ts';
@@ -26,6 +27,7 @@ Options:
   --report DIR      after the run, replay the same script with fixes off, then write the stakeholder report
                     (report.html, report.md, report.pdf) with the measured uptime improvement into DIR
                     (needs --duration)
+  --screenshots DIR at the end of the run, save console screenshots (fleet, incidents, one incident) into DIR
   --no-cloud        do not stream the account's CloudTrail/VPC/S3/Lambda logs
   --json            print the final outcome as JSON
   -h, --help        this help`;
@@ -46,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'no-cloud': { type: 'boolean' },
       report: { type: 'string' },
+      screenshots: { type: 'string' },
     },
   });
   if (!parsed) return 0;
@@ -85,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
     clearInterval(ticker);
     const outcomes = await fleet.outcomes();
     const cp = await controlPlaneView(fleet);
+    if (v.screenshots && fleet.cp) {
+      const files = await consoleScreenshots(fleet.cp.url, fleet.cp.tokens.operator, path.resolve(v.screenshots));
+      say(`\nscreenshots: ${files.join(', ')}`);
+    }
     if (v.report) {
       await fleet.stop();
       const measured = await measureUptime(fleet, say);

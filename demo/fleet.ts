@@ -44,6 +44,13 @@ export class Fleet {
   readonly health = new HealthModel();
   readonly hosts: { replay: HostReplay; agent: AgentHost }[] = [];
   cp: ControlPlane | undefined;
+  /**
+   * The clock's fixed point: event time equals wall time here (see agent/src/config/clock.ts). It is put at the end
+   * of a bounded run (at +30 wall minutes for an open-ended one), so the replayed event time runs from the recent past
+   * and reaches "now" as the run ends: the console's last-24-hours views show the whole run.
+   */
+  clockOrigin = 0;
+  /** Event time when the replay started: offset 0 of every host script. */
   origin = 0;
   /** Event time when `run` returned (the end of the replayed span). */
   endedAt = 0;
@@ -55,7 +62,7 @@ export class Fleet {
   constructor(readonly opts: FleetOptions) {}
 
   eventNow(): number {
-    return this.origin + Math.round((Date.now() - this.origin) * this.opts.speed);
+    return this.clockOrigin + Math.round((Date.now() - this.clockOrigin) * this.opts.speed);
   }
 
   async start(): Promise<void> {
@@ -73,7 +80,10 @@ export class Fleet {
     // A bounded run plays only whole rounds, so every injection has time to be detected and fixed before the end.
     const rounds = o.durationSec > 0 ? Math.max(1, Math.floor((o.durationSec * o.speed * 1000) / roundMs)) : 48;
     const scripts = buildScripts({ dataDir: o.dataDir, year: manifest.year, hosts: names, roundMs, rounds }, labels);
-    this.origin = Math.floor(Date.now() / 1000) * 1000;
+    const startupAllowanceMs = 15_000 + 3000 * o.hosts; // control plane and agents starting
+    const horizon = o.durationSec > 0 ? o.durationSec * 1000 + startupAllowanceMs : 30 * 60_000;
+    this.clockOrigin = Math.floor((Date.now() + horizon) / 1000) * 1000;
+    this.origin = Math.floor(this.eventNow() / 1000) * 1000;
     if (o.cloud && o.controlPlane) {
       o.onProgress?.('starting the local CloudWatch Logs and S3 endpoints ...');
       this.cloud = await CloudReplay.start({ dataDir: o.dataDir, labels, origin: this.origin, roundMs, rounds });
@@ -88,7 +98,7 @@ export class Fleet {
         cloudIngest: this.cloud?.ingestConfig(),
       });
     }
-    const clock = { speed: o.speed, origin: new Date(this.origin).toISOString() };
+    const clock = { speed: o.speed, origin: new Date(this.clockOrigin).toISOString() };
     for (const [i, script] of scripts.entries()) {
       const sandbox = createSandbox(path.join(o.workDir, 'hosts'), script.host, i, 24 << 20);
       this.sandboxes.push(sandbox);

@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
 
 export const CONSOLE_DIR = path.resolve(import.meta.dirname);
 export const SRC_DIR = path.join(CONSOLE_DIR, 'src');
@@ -50,6 +49,9 @@ export async function buildState(): Promise<'missing' | 'stale' | null> {
 
 export async function buildConsole(opts: { outDir?: string; dev?: boolean } = {}): Promise<BuildInfo> {
   const outDir = opts.outDir ?? DIST_DIR;
+  // esbuild is a dev dependency: imported only when building, so a production server serving a shipped dist never
+  // needs it.
+  const esbuild = await import('esbuild');
   const tmp = `${outDir}.tmp-${randomBytes(4).toString('hex')}`;
   await mkdir(tmp, { recursive: true });
   try {

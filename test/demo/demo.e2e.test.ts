@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH } from '../../control-plane/src/report/pdf.ts';
+import { consoleScreenshots } from '../../demo/console-shots.ts';
 import { Fleet, type HostOutcome } from '../../demo/fleet.ts';
 import { REPO } from '../../demo/procs.ts';
 import { generateDataset } from '../../models/src/synth/index.ts';
@@ -13,6 +15,7 @@ import { generateDataset } from '../../models/src/synth/index.ts';
  * on outcomes: every injected incident detected, the brute-force IP blocked, the decoy miner dead, the disk back
  * under target, incidents in the API, and nothing left running or mounted afterwards.
  */
+const SHOTS = path.join(REPO, 'test-results/demo');
 const TYPE_OF = { 'brute-force': 'ssh_brute_force', miner: 'crypto_miner', 'disk-fill': 'disk_fill' } as const;
 
 interface StoredAnomaly {
@@ -43,6 +46,7 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
   let anomalies: StoredAnomaly[];
   let incidents: unknown[];
   let pids: (number | undefined)[];
+  let shots: string[] = [];
 
   beforeAll(async () => {
     const dataDir = path.join(REPO, 'data/default');
@@ -66,6 +70,8 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
       anomalies = (await cp.admin.get<{ items: StoredAnomaly[] }>('/v1/anomalies?limit=1000')).items;
       incidents = (await cp.admin.get<{ items: unknown[] }>('/v1/incidents?limit=200')).items;
       pids = [cp.child.pid, ...fleet.hosts.flatMap((h) => [h.agent.child.pid, h.replay.miner.pid])];
+      if (existsSync(CHROMIUM_PATH)) shots = await consoleScreenshots(cp.url, cp.tokens.operator, SHOTS);
+      else console.warn(`${CHROMIUM_PATH} is missing: console screenshots of the demo skipped`);
     } finally {
       await fleet.stop(false);
     }
@@ -111,6 +117,14 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
   it('shows incidents in the control-plane API', () => {
     expect(incidents.length).toBeGreaterThan(0);
   });
+
+  it.skipIf(!existsSync(CHROMIUM_PATH))(
+    'shows the run in the console (screenshots of the fleet and an incident)',
+    () => {
+      expect(shots.map((f) => path.basename(f))).toEqual(['fleet.png', 'incidents.png', 'incident.png']);
+      for (const f of shots) expect(statSync(f).size).toBeGreaterThan(10_000);
+    },
+  );
 
   it('leaves nothing running, mounted or configured afterwards', () => {
     for (const pid of pids) expect(pidAlive(pid), `pid ${pid}`).toBe(false);

@@ -1,4 +1,4 @@
-import { chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -11,6 +11,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Debian's Chromium, headless, with the flags this closed network needs (no background connections). */
+export function launchChromium(executablePath = process.env.VIGIL_CHROMIUM ?? CHROMIUM_PATH): Promise<Browser> {
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
 /**
  * Prints a self-contained HTML document to an A4 PDF with headless Chromium. The page gets no network: every
  * request is aborted, so a report can never fetch anything even if escaping failed somewhere.
@@ -19,7 +24,7 @@ export async function printPdf(
   html: string,
   executablePath = process.env.VIGIL_CHROMIUM ?? CHROMIUM_PATH,
 ): Promise<Buffer> {
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium(executablePath);
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     const page = await context.newPage();
