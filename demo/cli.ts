@@ -77,9 +77,13 @@ export async function run(argv: string[]): Promise<number> {
     onProgress: say,
   });
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C reaches us twice under `npm start` (from the terminal and forwarded by npm): stop once, ignore repeats.
+  const onSignal = () => {
+    if (abort.signal.aborted) say('(already stopping; the agents and the control plane are shutting down)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await fleet.start();
     printWelcome(fleet);

@@ -58,6 +58,7 @@ export class Fleet {
   cloud: CloudReplay | undefined;
   private stopped = false;
   private readonly sandboxes: Sandbox[] = [];
+  private lastTickError = '';
 
   constructor(readonly opts: FleetOptions) {}
 
@@ -122,7 +123,16 @@ export class Fleet {
 
   private tick(): void {
     const now = this.eventNow();
-    for (const h of this.hosts) h.replay.tick(now);
+    for (const h of this.hosts) {
+      try {
+        h.replay.tick(now);
+      } catch (err) {
+        // A sandbox changed under the replayer (a file removed by hand, a full disk): report it, keep the fleet up.
+        const msg = `${h.replay.sandbox.host}: replay step failed: ${(err as Error).message}`;
+        if (msg !== this.lastTickError) this.opts.onProgress?.(msg);
+        this.lastTickError = msg;
+      }
+    }
     this.cloud?.tick(now);
   }
 
@@ -130,6 +140,7 @@ export class Fleet {
   async run(signal?: AbortSignal): Promise<void> {
     const ms = this.opts.durationSec > 0 ? this.opts.durationSec * 1000 : 2 ** 31 - 1;
     await new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
       const t = setTimeout(resolve, ms);
       signal?.addEventListener('abort', () => {
         clearTimeout(t);
