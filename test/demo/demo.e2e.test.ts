@@ -97,7 +97,11 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
       for (const i of o.injections) {
         if (i.kind !== 'brute-force') continue;
         const blocked = o.status?.actions.recent.some(
-          (a) => a.playbook === 'block-ip' && a.target === i.ip && a.result === 'success',
+          (a) =>
+            a.playbook === 'block-ip' &&
+            a.target === i.ip &&
+            a.decision === 'executed' &&
+            (a.result === 'success' || a.dryRun),
         );
         expect(blocked, `block of ${i.ip} on ${o.host}`).toBe(true);
       }

@@ -13,6 +13,10 @@ const COMMANDS: Record<string, Command> = {
   },
   actions: { summary: 'list recorded actions (actions list)', load: () => import('./actions.ts') },
   unblock: { summary: 'lift an IP block now (unblock IP)', load: () => import('./unblock.ts') },
+  playbook: {
+    summary: 'run an approved action through the daemon (the SSM Vigil-RunPlaybook runner)',
+    load: () => import('./playbook.ts'),
+  },
   replay: { summary: 'score log files offline and show what policy would do', load: () => import('./replay.ts') },
   config: { summary: 'validate a config file (config check FILE)', load: () => import('./config-check.ts') },
   version: { summary: 'print version, commit, Node.js and model versions', load: () => import('./version.ts') },
