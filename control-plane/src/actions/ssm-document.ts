@@ -26,7 +26,7 @@ export function playbookDocument(): string {
         inputs: {
           timeoutSeconds: '120',
           runCommand: [
-            "exec /usr/bin/vigil-agent playbook run --approval '{{ approvalId }}' --name '{{ playbook }}' " +
+            "exec /usr/local/bin/vigil-agent playbook run --approval '{{ approvalId }}' --name '{{ playbook }}' " +
               "--ip '{{ ip }}' --pid '{{ pid }}' --start-ticks '{{ startTicks }}' --mount '{{ mountPath }}'",
           ],
         },
