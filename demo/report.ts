@@ -52,7 +52,8 @@ export async function writeReport(fleet: Fleet, measured: MeasuredUptime, dir: s
     '--from',
     new Date(fleet.origin).toISOString(),
     '--to',
-    new Date(fleet.endedAt + 60_000).toISOString(),
+    // Anomalies carry event time, incidents and actions wall time: the window covers both.
+    new Date(Math.max(fleet.endedAt, Date.now()) + 60_000).toISOString(),
     '--measured',
     measuredFile,
   ];
