@@ -7,23 +7,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../control-plane/console/build.ts';
+import { CHROMIUM_PATH, launchChromium } from '../../control-plane/src/report/pdf.ts';
 import { type Seeded, startSeeded } from './seed.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/console');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = existsSync(CHROMIUM_PATH);
 
 /** playwright-core has no web-first assertions: wait until the locator shows the text (or time out). */
 const showing = (loc: Locator, text: string | RegExp, timeout = 10_000) =>
@@ -42,7 +33,7 @@ async function countIs(loc: Locator, n: number, timeout = 10_000): Promise<void>
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-if (!haveChromium) console.warn(`${CHROMIUM} is missing: console e2e tests skipped (apt-get install chromium)`);
+if (!haveChromium) console.warn(`${CHROMIUM_PATH} is missing: console e2e tests skipped (apt-get install chromium)`);
 
 describe.skipIf(!haveChromium)('fleet console in chromium', () => {
   let s: Seeded;
@@ -50,10 +41,7 @@ describe.skipIf(!haveChromium)('fleet console in chromium', () => {
   beforeAll(async () => {
     await buildConsole();
     await mkdir(SHOTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startSeeded(),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS }),
-    ]);
+    [s, browser] = await Promise.all([startSeeded(), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
