@@ -3,6 +3,7 @@ import type { DetectorParams } from '../train/detector.ts';
 import type { TrialResult } from '../train/tune.ts';
 import type { SplitPlan } from './folds.ts';
 import type { EvalReport } from './metrics.ts';
+import { type HostCardInput, hostCardJson, hostCardMarkdown } from './model-card-host.ts';
 import { reportJson, reportTable } from './report-format.ts';
 
 export interface CardInput {
@@ -27,6 +28,8 @@ export interface CardInput {
   generalization?: { dir: string; seed: number | undefined; note: string; report: EvalReport };
   latency: LatencyRow[];
   featureHash: string;
+  /** Autoencoder, fusion, per-model figures and external results (bundles from 1.1.0). */
+  host?: HostCardInput;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -48,6 +51,7 @@ export function modelCardJson(c: CardInput) {
     generalization: c.generalization ? { ...c.generalization, report: reportJson(c.generalization.report) } : undefined,
     latency: c.latency,
     featureSchemaHash: c.featureHash,
+    ...(c.host ? { host: hostCardJson(c.host) } : {}),
   };
 }
 
@@ -83,17 +87,17 @@ Produced by \`${c.command}\`. Feature schema hash \`${c.featureHash}\`.
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${search}
 
-## Held-out test span (${span(c.plan.test)})
+## Held-out test span (${span(c.plan.test)}${c.host ? ', the bundle’s score: fused' : ''})
 ${reportTable(c.test)}
 
 ## Validation fold (threshold chosen here)
 ${reportTable(c.validation)}
 ${c.generalization ? `\n## Generalization: a different dataset (seed ${c.generalization.seed}; ${c.generalization.note})\n${reportTable(c.generalization.report)}\n` : ''}
-## Inference latency (ONNX Runtime, one thread, detector)
+## Detector inference latency (ONNX Runtime, one thread)
 | batch | ORT p50 µs | ORT p99 µs | XGBoost-wasm p50 µs | XGBoost-wasm p99 µs |
 | ---: | ---: | ---: | ---: | ---: |
 ${latency}
-
+${c.host ? hostCardMarkdown(c.host) : ''}
 Definitions: a window is positive when it overlaps a labelled incident on a related entity (the label's entity or its
 targets). Incident recall counts an incident caught when any overlapping window fires. False alarms are alert
 episodes (consecutive firing windows of one entity) on normal windows, per active entity-week (entity, ISO week pairs

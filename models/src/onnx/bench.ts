@@ -48,7 +48,7 @@ function summarize(samplesMs: number[]): LatencyStats {
   };
 }
 
-async function measure(
+export async function measure(
   fn: () => unknown,
   opts: Required<Pick<LatencyBenchOptions, 'budgetMs' | 'maxSamples' | 'warmup'>>,
 ) {

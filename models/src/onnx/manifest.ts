@@ -19,6 +19,20 @@ export const ModelKind = Type.Union([
   Type.Literal('autoencoder'),
   Type.Literal('lstm'),
   Type.Literal('forecast'),
+  Type.Literal('fusion'),
+]);
+/**
+ * What the row scorer does with a model. Optional: bundles written before roles existed (1.0.0) are read by the
+ * older inference (the named or first row classifier decides, a multi-label row model types). A `fusion` model is a
+ * json document combining the detector and contributors into the row's score (./fusion.ts); `reference` models are
+ * carried but never scored on the hot path (e.g. per-series forecasts the control plane runs).
+ */
+export const ModelRoleSchema = Type.Union([
+  Type.Literal('detector'),
+  Type.Literal('typer'),
+  Type.Literal('contributor'),
+  Type.Literal('fusion'),
+  Type.Literal('reference'),
 ]);
 /** onnx → an ONNX Runtime session; json → a parsed JSON document (e.g. forecast parameters). */
 export const ModelFormat = Type.Union([Type.Literal('onnx'), Type.Literal('json')]);
@@ -28,6 +42,7 @@ export const ModelEntrySchema = Type.Object(
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }),
     kind: ModelKind,
     format: ModelFormat,
+    role: Type.Optional(ModelRoleSchema),
     file: FileName,
     sha256: Sha256,
     /** onnx: the input fed with rows, its per-row dims ([F] or [T, F]) and the output to return. */
@@ -74,6 +89,7 @@ export const BundleManifestSchema = Type.Object(
 );
 
 export type ModelEntry = Static<typeof ModelEntrySchema>;
+export type ModelRoleName = Static<typeof ModelRoleSchema>;
 export type BundleManifest = Static<typeof BundleManifestSchema>;
 
 const checkShape = compileValidator(BundleManifestSchema);
@@ -101,14 +117,25 @@ export function validateManifest(value: unknown, where: string): BundleManifest 
         if (entry[key] === undefined) problems.push({ path: `${at}.${key}`, message: 'required for onnx models' });
       }
     }
+    if (entry.role === 'fusion' && (entry.kind !== 'fusion' || entry.format !== 'json')) {
+      problems.push({ path: `${at}.role`, message: 'a fusion model must be kind fusion, format json' });
+    }
     const width = entry.inputDims?.at(-1);
-    if (entry.kind === 'xgboost' && width !== undefined && width !== m.featureSchema.names.length) {
+    if (
+      (entry.kind === 'xgboost' || entry.kind === 'autoencoder') &&
+      width !== undefined &&
+      width !== m.featureSchema.names.length
+    ) {
       problems.push({
         path: `${at}.inputDims`,
         message: `${width} inputs but featureSchema has ${m.featureSchema.names.length} names`,
       });
     }
   });
+  for (const role of ['detector', 'typer', 'fusion'] as const) {
+    const holders = m.models.filter((e) => e.role === role).map((e) => e.name);
+    if (holders.length > 1) problems.push({ path: 'models', message: `${holders.length} models claim role ${role}` });
+  }
   if (problems.length > 0) throw new ValidationError(where, problems);
   return m;
 }

@@ -1,3 +1,4 @@
+import type { LabelIndex } from '../eval/align.ts';
 import { planSplits, type SplitPlan } from '../eval/folds.ts';
 import { chooseThreshold, type EvalReport, evaluate, type ScoredRow } from '../eval/metrics.ts';
 import { entityKey } from '../features/entities.ts';
@@ -28,7 +29,12 @@ export interface TrainOutcome {
   test: EvalReport;
   rows: RowSet;
   types: (AnomalyType | null)[];
+  /** Training targets per row (see trainingTargets) and the label index of the dataset. */
+  targets: (AnomalyType | null | undefined)[];
+  index: LabelIndex;
 }
+
+export type DatasetRows = Awaited<ReturnType<typeof datasetRows>>;
 
 /** Feature rows and their ground truth for a whole dataset, replayed through the serving feature engine. */
 export async function datasetRows(ds: Dataset) {
@@ -107,12 +113,17 @@ export async function trainOnDataset(ds: Dataset, cfg: TrainConfig): Promise<Tra
   );
   const testIdx = rowsIn(rows, plan.test);
   const test = evaluate(scoredRows(model, rows, types, testIdx), labelsIn(ds.labels, plan.test), index, threshold);
-  return { model, threshold, plan, search, validation, test, rows, types };
+  return { model, threshold, plan, search, validation, test, rows, types, targets, index };
 }
 
 /** Scores a whole other dataset (different seed and intensities) with the frozen model and threshold. */
-export async function evaluateElsewhere(model: TrainedDetector, threshold: number, ds: Dataset): Promise<EvalReport> {
-  const { rows, index, types } = await datasetRows(ds);
+export async function evaluateElsewhere(
+  model: TrainedDetector,
+  threshold: number,
+  ds: Dataset,
+  replayed?: DatasetRows,
+): Promise<EvalReport> {
+  const { rows, index, types } = replayed ?? (await datasetRows(ds));
   const all = Array.from({ length: rows.length }, (_, i) => i);
   return evaluate(scoredRows(model, rows, types, all), ds.labels, index, threshold);
 }
