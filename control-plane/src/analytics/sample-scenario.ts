@@ -4,6 +4,7 @@
  * because hostnames, usernames and evidence come from logs an attacker writes.
  */
 import type { Anomaly, Severity } from '../../../models/src/schema/index.ts';
+import { mulberry32 } from '../../../models/src/util/mulberry32.ts';
 
 export const SAMPLE_HOSTS = ['web-1', 'web-2', 'web-3', 'api-1', 'db-1', 'batch-1'] as const;
 export const HOSTILE_USER = '<img src=x onerror=alert(1)>';
@@ -127,16 +128,7 @@ export function pickFamily(r: () => number): Family {
   return FAMILIES[0];
 }
 
-/** Deterministic PRNG (mulberry32), so the sample report is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32). */
+export const prng = mulberry32;
 
 export const between = (r: () => number, [lo, hi]: readonly [number, number]) => lo + Math.floor(r() * (hi - lo));

@@ -1,20 +1,11 @@
 import type { TimeSplit } from '../eval/folds.ts';
 import { averagePrecision } from '../eval/metrics.ts';
 import type { AnomalyType } from '../schema/index.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams, scoreRows, trainDetector } from './detector.ts';
 import { type RowSet, rowsIn } from './rows.ts';
 
-/** A small deterministic PRNG (mulberry32) so a search with the same seed proposes the same candidates. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface TrialResult {
   trial: number;

@@ -1,16 +1,8 @@
+import { mulberry32 } from '../../util/mulberry32.ts';
 import { HOUR_MS, type Series } from './types.ts';
 
-/** Small deterministic PRNG (mulberry32) so every test series is identical run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32). */
+export const rng = mulberry32;
 
 /** Monday 2025-01-06 00:00 UTC: weeks in the synthetic series start on a Monday. */
 export const T0 = Date.UTC(2025, 0, 6);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../util/mulberry32.ts';
 /*
  * Seeded randomness for NN training: the same seed gives the same initial weights and batch order on every
  * machine, independent of tfjs' own RNG. mulberry32 is small and fast; quality is ample for shuffling and
@@ -6,16 +7,7 @@
 
 export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Standard normal via Box–Muller (one value per call; the pair's second half is discarded for simplicity). */
 export function normal(rng: Rng): number {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../util/mulberry32.ts';
 /**
  * Deterministic synthetic tabular data for the XGBoost/ONNX tests: nonlinear signal, ~8% missing values,
  * a few exact -1.0 values (this XGBoost build's missing marker), and an imbalanced positive class.
@@ -9,17 +10,8 @@ export interface SyntheticSet {
   nFeatures: number;
 }
 
-/** mulberry32: tiny seeded PRNG so fixtures are identical on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32). */
+export const seededRandom = mulberry32;
 
 function fillFeatures(rand: () => number, nRows: number, nFeatures: number): Float32Array {
   const X = new Float32Array(nRows * nFeatures);
