@@ -30,7 +30,7 @@ import { daemonStatus } from './status/daemon-status.ts';
 import { actionsFromAudit, statusHandlers } from './status/handlers.ts';
 import type { ActionSummary, StatusReport } from './status/report.ts';
 import { StatusServer } from './status/server.ts';
-import { BUNDLE_KV } from './uplink/index.ts';
+import { KV as BUNDLE_KV } from './uplink/bundle-kv.ts';
 import { type Outbound, startOutbound } from './uplink/outbound.ts';
 
 export interface DaemonOptions {
@@ -161,10 +161,22 @@ export class Daemon {
 
   private async startParts(): Promise<void> {
     const cfg = this.cfg;
-    const loaded = await this.slot.loadFirst(this.bundleCandidates());
+    // The firewall backend probe (`nft list tables` in a child process) runs while ONNX Runtime loads the bundle;
+    // both are awaited before anything is logged, so the startup log reads as before.
+    // A rejection is held as a value until then (a bare pending rejection would be reported as unhandled).
+    const playbooks = this.createPlaybooks().then(
+      (set) => ({ set }),
+      (error: unknown) => ({ error }),
+    );
+    const loaded = await this.slot.loadFirst(this.bundleCandidates()).catch(async (err) => {
+      await playbooks;
+      throw err;
+    });
     for (const f of loaded.failures) this.log.error('bundle rejected at startup, rolled back to the next candidate', f);
     this.metrics.bundleSwaps.inc({ result: 'installed' });
-    const responder = await this.startResponder();
+    const made = await playbooks;
+    if ('error' in made) throw made.error;
+    const responder = this.startResponder(made.set);
     attachGauges(this.metrics.registry, {
       pipeline: this.pipeline,
       sources: this.sources,
@@ -224,13 +236,14 @@ export class Daemon {
     });
   }
 
-  private async startResponder(): Promise<Responder> {
+  private createPlaybooks(): Promise<PlaybookSet> {
     this.ledger.restore(this.db.kv.getJson<BlockRecord[]>(BLOCKS_KEY) ?? []);
     const deps = this.opts.playbookDeps;
-    this.playbooks = await createPlaybooks(this.cfg.policy, {
-      ...deps,
-      block: { ...deps?.block, ledger: this.ledger },
-    });
+    return createPlaybooks(this.cfg.policy, { ...deps, block: { ...deps?.block, ledger: this.ledger } });
+  }
+
+  private startResponder(playbooks: PlaybookSet): Responder {
+    this.playbooks = playbooks;
     for (const note of this.playbooks.notes) this.log.info('responder', { note, policy: this.cfg.policySource });
     const responder = new Responder({
       policy: this.cfg.policy,

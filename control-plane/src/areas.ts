@@ -7,6 +7,7 @@ import { analyticsPlugin } from './analytics/plugin.ts';
 import type { Config } from './config/schema.ts';
 import { consolePlugin } from './console/plugin.ts';
 import { incidentsPlugin } from './detect/incidents-plugin.ts';
+import { accountSpikeOptionsFromEnv } from './forecast/options.ts';
 import { cloudIngestConfigFromEnv } from './ingest/config.ts';
 import { cloudIngestPlugin } from './ingest/plugin.ts';
 import { registryOptionsFromEnv } from './registry/options.ts';
@@ -25,7 +26,7 @@ export function defaultAreas(config: Config, env: NodeJS.ProcessEnv = process.en
   return [
     scorePlugin(),
     incidentsPlugin(),
-    ...(cloud ? [cloudIngestPlugin(cloud)] : []),
+    ...(cloud ? [cloudIngestPlugin(cloud, { accountSpikes: accountSpikeOptionsFromEnv(env) })] : []),
     registryPlugin(registryOptionsFromEnv(env, config.dataDir)),
     actionsPlugin({}, env.VIGIL_ACTIONS_SSM === '1' ? { ssm: new SSMClient({}) } : {}),
     alertsPlugin(alerts, alerts.snsTopicArn ? { sns: new SNSClient({}) } : {}),

@@ -1,4 +1,5 @@
 import { BundleScorer, type ScorerOptions } from '../../../models/src/onnx/row-scorer.ts';
+import { disableOrtTelemetry } from '../runtime/ort-env.ts';
 
 export interface SwapResult {
   ok: boolean;
@@ -47,6 +48,7 @@ export class ModelSlot {
     const run = async (): Promise<SwapResult> => {
       let next: BundleScorer;
       try {
+        disableOrtTelemetry();
         next = await BundleScorer.load(dir, this.opts);
       } catch (err) {
         this.lastError = (err as Error).message;

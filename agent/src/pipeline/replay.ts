@@ -4,6 +4,7 @@ import { type ErrorRecord, parsePaths } from '../../../models/src/parse/run.ts';
 import type { LogFormat } from '../../../models/src/parse/types.ts';
 import type { Anomaly, LogEvent } from '../../../models/src/schema/index.ts';
 import { createPlaybooks, Guards, type Policy } from '../respond/index.ts';
+import { disableOrtTelemetry } from '../runtime/ort-env.ts';
 import { AnomalyDedupe, buildAnomaly } from './anomalies.ts';
 
 export interface ReplayOptions {
@@ -60,6 +61,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
   );
   events.sort((a, b) => a.ts - b.ts); // stable: ties keep file order
   const engine = new FeatureEngine();
+  disableOrtTelemetry();
   const scorer = await BundleScorer.load(opts.bundleDir, { expectedFeatureHash: engine.schema.hash });
   try {
     const rows: WindowRow[] = [];

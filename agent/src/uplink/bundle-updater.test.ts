@@ -12,6 +12,7 @@ import { StateDb } from '../state/index.ts';
 import { BundleUpdater, KV } from './bundle-updater.ts';
 import { FakeServer } from './fake-server.ts';
 import { ControlPlaneHttp } from './http.ts';
+import { ROLLBACK_DOMAIN, type RollbackAuthorization } from './rollback.ts';
 
 const HASH = new FeatureEngine().schema.hash;
 const keys = generateKeyPairSync('ed25519');
@@ -47,6 +48,8 @@ interface OfferOpts {
   files?: Record<string, Buffer>;
   tamperArchive?: boolean;
   manifestVersion?: string;
+  /** Builds the offer's rollback member from the signed manifest string. */
+  rollback?: (manifestJson: string, manifestSignature: string) => RollbackAuthorization;
 }
 
 /** The source bundle re-versioned, tarred, gzipped and offered with an ed25519-signed manifest. */
@@ -71,15 +74,13 @@ function offer(o: OfferOpts = {}) {
       size: f.data.length,
     })),
   });
+  const manifestSignature = sign(null, Buffer.from(manifestJson), o.signWith ?? keys.privateKey).toString('base64');
   const body = {
     channel: 'stable',
     version,
     manifestJson,
-    signature: {
-      alg: 'ed25519',
-      keyId: o.keyId ?? 'k1',
-      value: sign(null, Buffer.from(manifestJson), o.signWith ?? keys.privateKey).toString('base64'),
-    },
+    signature: { alg: 'ed25519', keyId: o.keyId ?? 'k1', value: manifestSignature },
+    ...(o.rollback ? { rollback: o.rollback(manifestJson, manifestSignature) } : {}),
     download: {
       url: `/dl/${version}.tar.gz`,
       sha256: createHash('sha256').update(archive).digest('hex'),
@@ -98,6 +99,29 @@ function offer(o: OfferOpts = {}) {
   };
 }
 
+const NOW = Date.UTC(2025, 2, 1);
+
+/** A rollback directive as the control plane signs it (registry/rollback-directive.ts), with overrides. */
+function directive(over: Record<string, unknown> = {}, signWith = keys.privateKey) {
+  return (manifestJson: string): RollbackAuthorization => {
+    const d = {
+      type: 'vigil-rollback',
+      v: 1,
+      rolloutId: 'rol_1',
+      channel: 'stable',
+      withdrawn: ['2.0.0'],
+      targetVersion: '1.5.0',
+      targetManifestSha256: createHash('sha256').update(manifestJson).digest('hex'),
+      issuedAt: NOW - 1000,
+      expiresAt: NOW + 86_400_000,
+      ...over,
+    };
+    const directiveJson = JSON.stringify(d);
+    const value = sign(null, Buffer.from(ROLLBACK_DOMAIN + directiveJson), signWith).toString('base64');
+    return { directiveJson, signature: { alg: 'ed25519', keyId: 'k1', value } };
+  };
+}
+
 function updater(): BundleUpdater {
   return new BundleUpdater({
     http: new ControlPlaneHttp(server.url, 5000, 'test'),
@@ -109,6 +133,7 @@ function updater(): BundleUpdater {
     kv: db.kv,
     allowInsecureDownload: false,
     log: () => {},
+    now: () => NOW,
   });
 }
 
@@ -156,5 +181,55 @@ describe('model updates', () => {
     offer({ version: '4.0.0', files: { '../evil': Buffer.from('x') } });
     expect(await updater().check()).toMatch(/signed manifest files\.0\.path is not a unique plain file name/);
     expect(slot.current?.version).toBe('2.0.0');
+  });
+});
+
+describe('signed rollback', () => {
+  beforeEach(async () => {
+    offer({ version: '2.0.0' });
+    expect(await updater().check()).toBe('installed 2.0.0');
+  });
+
+  it('installs an older version when a pinned key authorises leaving exactly the running one', async () => {
+    offer({ version: '1.5.0', rollback: directive() });
+    expect(await updater().check()).toBe('rolled back 2.0.0 -> 1.5.0 (signed directive, rollout rol_1)');
+    expect(slot.current?.version).toBe('1.5.0');
+    expect(db.kv.get(KV.signedVersion)).toBe('1.5.0');
+    expect(await updater().check()).toBe('up to date (1.5.0)');
+  });
+
+  it.each([
+    ['no directive (a plain lower version)', undefined, /^refused downgrade 2\.0\.0 -> 1\.5\.0$/],
+    ['a directive signed by another key', directive({}, otherKeys.privateKey), /bad ed25519 signature on the rollback/],
+    [
+      'a directive withdrawing another version',
+      directive({ withdrawn: ['1.9.0'] }),
+      /does not withdraw the running version 2\.0\.0/,
+    ],
+    [
+      'a directive for another target',
+      directive({ targetVersion: '1.0.0' }),
+      /targets "1\.0\.0", the offer is 1\.5\.0/,
+    ],
+    [
+      'a directive for other manifest bytes',
+      directive({ targetManifestSha256: 'a'.repeat(64) }),
+      /another signed manifest/,
+    ],
+    ['an expired directive', directive({ expiresAt: NOW - 1 }), /rollback directive expired/],
+    ['an over-long lifetime', directive({ expiresAt: NOW + 30 * 86_400_000 }), /no valid lifetime/],
+    [
+      'the manifest signature passed off as a directive',
+      (manifestJson: string, manifestSignature: string) => ({
+        directiveJson: manifestJson,
+        signature: { alg: 'ed25519', keyId: 'k1', value: manifestSignature },
+      }),
+      /bad ed25519 signature on the rollback/,
+    ],
+  ])('refuses %s and keeps the running bundle', async (_what, rollback, why) => {
+    offer({ version: '1.5.0', rollback });
+    expect(await updater().check()).toMatch(why);
+    expect(slot.current?.version).toBe('2.0.0');
+    expect(db.kv.get(KV.signedVersion)).toBe('2.0.0');
   });
 });

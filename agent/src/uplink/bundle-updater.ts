@@ -5,7 +5,9 @@ import { gunzipSync } from 'node:zlib';
 import { readTar } from '../../../models/src/util/tar.ts';
 import type { SwapResult } from '../pipeline/model-slot.ts';
 import type { KvRepo } from '../state/index.ts';
+import { KV } from './bundle-kv.ts';
 import { ControlPlaneError, type ControlPlaneHttp } from './http.ts';
+import { authorizeRollback, type RollbackDirective } from './rollback.ts';
 import { type BundleOffer, checkFiles, MAX_BUNDLE_BYTES, offerProblem, verifyOffer } from './signed-bundle.ts';
 import { compareVersions } from './versions.ts';
 
@@ -25,17 +27,14 @@ export interface BundleUpdaterDeps {
   now?: () => number;
 }
 
-export const KV = {
-  current: 'bundle.current',
-  previous: 'bundle.previous',
-  signedVersion: 'bundle.signedVersion',
-} as const;
+export { KV };
 
 /**
  * Polls for a model update. A new bundle is installed only if its manifest carries a valid ed25519 signature from a
  * pinned key, the archive matches the signed size and sha256, every file matches the signed manifest, the feature
- * schema is this build's, the version is newer, and the bundle then loads (the loader re-checks every model's hash).
- * Any failure keeps the running bundle: that is the rollback.
+ * schema is this build's, the version is newer (or an older one comes with a signed rollback directive that withdraws
+ * exactly the running version: rollback.ts), and the bundle then loads (the loader re-checks every model's hash).
+ * Any failure keeps the running bundle.
  */
 export class BundleUpdater {
   lastCheckAt: number | null = null;
@@ -97,10 +96,13 @@ export class BundleUpdater {
         `bundle ${offer.version} was built for feature schema ${manifest.featureSchemaHash}, this agent computes ${this.deps.featureSchemaHash}`,
       );
     }
-    if (running && compareVersions(offer.version, running) <= 0) {
-      return compareVersions(offer.version, running) === 0
-        ? `up to date (${running})`
-        : `refused downgrade ${running} -> ${offer.version}`;
+    const order = running ? compareVersions(offer.version, running) : 1;
+    if (order === 0) return `up to date (${running})`;
+    let rollback: RollbackDirective | undefined;
+    if (running && order < 0) {
+      // Downgrade attacks: a lower version is installed only with a signed directive withdrawing exactly ours.
+      if (!offer.rollback) return `refused downgrade ${running} -> ${offer.version}`;
+      rollback = authorizeRollback(offer, running, this.deps.keys, this.now());
     }
     const archive = await this.download(offer, credential);
     const files = readTar(gunzipSync(archive, { maxOutputLength: MAX_BUNDLE_BYTES }));
@@ -119,12 +121,15 @@ export class BundleUpdater {
     this.deps.kv.set(KV.current, dir);
     this.deps.kv.set(KV.signedVersion, offer.version);
     this.deps.onSwap?.('installed');
-    this.deps.log('info', 'model bundle updated', {
+    this.deps.log('info', rollback ? 'model bundle rolled back by a signed directive' : 'model bundle updated', {
       from: swap.previousVersion,
       to: swap.version,
       signedVersion: offer.version,
+      ...(rollback ? { withdrawn: running, rolloutId: rollback.rolloutId } : {}),
     });
-    return `installed ${offer.version}`;
+    return rollback
+      ? `rolled back ${running} -> ${offer.version} (signed directive, rollout ${rollback.rolloutId})`
+      : `installed ${offer.version}`;
   }
 
   private async download(offer: BundleOffer, credential: string): Promise<Buffer> {

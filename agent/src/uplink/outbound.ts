@@ -4,9 +4,9 @@ import type { AgentMetrics } from '../metrics/agent-metrics.ts';
 import type { Logger } from '../metrics/log.ts';
 import type { ModelSlot } from '../pipeline/model-slot.ts';
 import type { AuditEntry, Responder } from '../respond/index.ts';
-import { CloudWatchShipper, cloudWatchClient } from '../shipper/cloudwatch.ts';
+import type { CloudWatchShipper } from '../shipper/cloudwatch.ts';
 import type { StateDb } from '../state/index.ts';
-import { startUplink, type Uplink } from './index.ts';
+import type { Uplink } from './index.ts';
 import type { Counters } from './session.ts';
 import { type Destination, SpoolDrain } from './spool-drain.ts';
 
@@ -23,7 +23,11 @@ export interface OutboundDeps {
   log: Logger;
 }
 
-/** Everything that leaves the host: the control-plane link, the CloudWatch Logs shipper and the spool drain. */
+/**
+ * Everything that leaves the host: the control-plane link, the CloudWatch Logs shipper and the spool drain. The
+ * uplink and the shipper are imported only when configured: the AWS SDK alone took ~50 ms and several MB to load
+ * at every start, on hosts that do not ship to CloudWatch.
+ */
 export interface Outbound {
   uplink?: Uplink;
   shipper?: CloudWatchShipper;
@@ -36,11 +40,13 @@ export async function startOutbound(d: OutboundDeps): Promise<Outbound> {
   const out: Outbound = { stop: async () => {} };
   const destinations: Destination[] = [];
   if (cfg.controlPlane) {
+    const { startUplink } = await import('./index.ts');
     out.uplink = await startUplink(d);
     destinations.push(out.uplink.destination);
   }
   const cw = cfg.shipper.cloudwatch;
   if (cw) {
+    const { CloudWatchShipper, cloudWatchClient } = await import('../shipper/cloudwatch.ts');
     out.shipper = new CloudWatchShipper({
       logGroup: cw.logGroup,
       logStream: cw.logStream ?? d.host.hostname,

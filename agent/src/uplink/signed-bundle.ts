@@ -1,4 +1,5 @@
 import { createHash, type KeyObject, verify } from 'node:crypto';
+import { type RollbackAuthorization, rollbackProblem } from './rollback.ts';
 
 /** GET /v1/agents/bundle 200 body (docs/api.md). */
 export interface BundleOffer {
@@ -7,6 +8,8 @@ export interface BundleOffer {
   manifestJson: string;
   signature: { alg: string; keyId: string; value: string };
   download: { url: string; sha256: string; size: number };
+  /** Present when the server authorises moving this agent off a withdrawn version (rollback.ts). */
+  rollback?: RollbackAuthorization;
 }
 
 /** The signed manifest: what the archive must contain. */
@@ -34,7 +37,7 @@ export function offerProblem(o: unknown): string | null {
   if (!d || !isStr(d.url, 8192) || !isStr(d.sha256, 64) || !HEX64.test(d.sha256)) return 'download missing';
   if (!Number.isInteger(d.size) || d.size <= 0 || d.size > MAX_BUNDLE_BYTES)
     return `download.size must be 1..${MAX_BUNDLE_BYTES}`;
-  return null;
+  return rollbackProblem(b.rollback);
 }
 
 /**

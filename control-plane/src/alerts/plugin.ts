@@ -21,6 +21,8 @@ export const AlertsOptionsSchema = Type.Object(
     ),
     minAlertSeverity: severity('low'),
     minAnomalySeverity: severity('high'),
+    /** Incidents opened (or escalated) at or above this severity raise an alert. */
+    minIncidentSeverity: severity('high'),
     groupWindowMs: Int(0, 3_600_000, 30_000),
     dedupWindowMs: Int(0, 7 * 86_400_000, 3_600_000),
     perMinute: Int(1, 10_000, 20),
@@ -38,12 +40,16 @@ export function alertsOptions(input: unknown = {}): AlertsOptions {
   return check(Value.Default(AlertsOptionsSchema, structuredClone(input)), 'alerts options');
 }
 
-/** VIGIL_ALERT_WEBHOOK_URL, VIGIL_ALERT_SNS_TOPIC_ARN, VIGIL_ALERT_MIN_ANOMALY_SEVERITY, VIGIL_ALERT_PER_MINUTE. */
+/**
+ * VIGIL_ALERT_WEBHOOK_URL, VIGIL_ALERT_SNS_TOPIC_ARN, VIGIL_ALERT_MIN_ANOMALY_SEVERITY,
+ * VIGIL_ALERT_MIN_INCIDENT_SEVERITY, VIGIL_ALERT_PER_MINUTE.
+ */
 export function alertsOptionsFromEnv(env: NodeJS.ProcessEnv): AlertsOptions {
   const pick: Record<string, unknown> = {
     webhookUrl: env.VIGIL_ALERT_WEBHOOK_URL,
     snsTopicArn: env.VIGIL_ALERT_SNS_TOPIC_ARN,
     minAnomalySeverity: env.VIGIL_ALERT_MIN_ANOMALY_SEVERITY,
+    minIncidentSeverity: env.VIGIL_ALERT_MIN_INCIDENT_SEVERITY,
     perMinute: env.VIGIL_ALERT_PER_MINUTE === undefined ? undefined : Number(env.VIGIL_ALERT_PER_MINUTE),
   };
   return alertsOptions(Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined)));
@@ -51,6 +57,8 @@ export function alertsOptionsFromEnv(env: NodeJS.ProcessEnv): AlertsOptions {
 
 export interface AlertsPluginDeps {
   sns?: SNSClient;
+  /** Destinations beyond the configured webhook/SNS (tests record with one; a deployment could add a pager). */
+  destinations?: Destination[];
   /** Receives the dispatcher (tests read its stats; the console could too). */
   onDispatcher?: (d: AlertDispatcher) => void;
 }
@@ -60,7 +68,7 @@ export function alertsPlugin(input: Partial<AlertsOptions> = {}, deps: AlertsPlu
   const opts = alertsOptions(input);
   if (opts.snsTopicArn && !deps.sns) throw new Error('alerts options: snsTopicArn is set but no SNS client was given');
   return async (app: FastifyInstance): Promise<void> => {
-    const destinations: Destination[] = [];
+    const destinations: Destination[] = [...(deps.destinations ?? [])];
     if (opts.webhookUrl) destinations.push(webhookDestination(opts.webhookUrl));
     if (opts.snsTopicArn && deps.sns) destinations.push(snsDestination(deps.sns, opts.snsTopicArn));
     const dispatcher = new AlertDispatcher(destinations, opts, app.vigil.clock, (msg, detail) =>

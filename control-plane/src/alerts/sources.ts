@@ -1,6 +1,7 @@
 import type { VigilContext } from '../context.ts';
 import type { AlertRecord } from '../events.ts';
 import type { AlertDispatcher } from './dispatcher.ts';
+import { INCIDENT_ALERT_KIND, subscribeIncidentAlerts } from './incident-alerts.ts';
 import { type Notice, SEVERITIES, severityAtLeast } from './message.ts';
 
 export interface SourceOptions {
@@ -8,14 +9,20 @@ export interface SourceOptions {
   minAlertSeverity: Notice['severity'];
   /** Ingested anomalies at or above this severity are sent. */
   minAnomalySeverity: Notice['severity'];
+  /** Incidents opened or escalated at or above this severity raise an `incident` alert. */
+  minIncidentSeverity: Notice['severity'];
 }
 
 export function alertNotice(a: AlertRecord): Notice {
+  // An escalation must not be folded into the group of the lower-severity alert it replaces.
+  const key =
+    a.kind === INCIDENT_ALERT_KIND ? `alert:${a.kind}:${a.subject}:${a.severity}` : `alert:${a.kind}:${a.subject}`;
   return {
-    key: `alert:${a.kind}:${a.subject}`,
+    key,
     dedupId: `alert:${a.id}`,
     severity: a.severity,
-    title: `${a.kind} ${a.subject}`,
+    // a headline is built by the raiser from neutralised parts (incident-alerts.ts); the kind and subject are ours
+    title: typeof a.details.headline === 'string' ? a.details.headline : `${a.kind} ${a.subject}`,
     text: a.message,
     at: a.raisedAt,
   };
@@ -60,8 +67,10 @@ export function subscribeAlertSources(ctx: VigilContext, d: AlertDispatcher, o: 
     );
     for (const r of rows) d.offer(anomalyNotice(agentId, r));
   });
+  const offIncidents = subscribeIncidentAlerts(ctx, o.minIncidentSeverity);
   return () => {
     offAlert();
     offAnomalies();
+    offIncidents();
   };
 }

@@ -46,7 +46,13 @@ beforeAll(async () => {
     cloudwatch: { groups: [{ pattern: '/vigil/vpc-flow', format: 'vpc' }] },
     s3: { locations: [{ bucket: 'access-logs', prefix: 'logs/', format: 's3' }] },
   };
-  h = await harness(pglite, {}, { plugins: [cloudIngestPlugin(config, { detector, logsClient: logs, s3Client: s3 })] });
+  h = await harness(
+    pglite,
+    {},
+    {
+      plugins: [cloudIngestPlugin(config, { detector, logsClient: logs, s3Client: s3, startJobs: false })],
+    },
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -57,6 +63,8 @@ afterAll(async () => {
 
 describe('cloud ingest plugin', () => {
   it('runs on demand (admin), stores anomalies and opens incidents for them', async () => {
+    const changed: string[] = [];
+    h.app.vigil.events.on('incident.changed', (e) => void changed.push(e.id));
     const run = await h.call({ method: 'POST', url: '/v1/ingest/cloud/run', token: await h.token('admin') });
     expect(run.statusCode).toBe(200);
     const body = run.json();
@@ -70,6 +78,19 @@ describe('cloud ingest plugin', () => {
        WHERE a.type = 'port_scan' AND a.entity_id = '198.51.100.77'`,
     );
     expect(rows[0].n).toBeGreaterThan(0);
+    // cloud-correlated incidents are announced like agent ones (alerts, console)
+    const opened = await h.t.db.query<{ id: string }>('SELECT id FROM incidents');
+    expect(opened.rows.length).toBeGreaterThan(0);
+    expect(new Set(changed)).toEqual(new Set(opened.rows.map((r) => r.id)));
+    // every parsed event is counted once into the hourly series of the account-spike forecast
+    const counts = await h.t.db.query<{ source: string; n: number }>(
+      'SELECT source, sum(count)::int AS n FROM cloud_event_counts GROUP BY source ORDER BY source',
+    );
+    expect(counts.rows).toEqual([
+      { source: 's3', n: 100 },
+      { source: 'vpc', n: 400 },
+    ]);
+    expect(status.json().accountSpikes).toMatchObject({ counted: 500, dropped: 0 });
     const denied = await h.call({ method: 'POST', url: '/v1/ingest/cloud/run', token: await h.token('operator') });
     expect(denied.statusCode).toBe(403);
   });

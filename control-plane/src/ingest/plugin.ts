@@ -6,6 +6,10 @@ import { CloudDetector } from '../detect/cloud-detector.ts';
 import { FleetCorrelator } from '../detect/correlator.ts';
 import { RegionRule } from '../detect/region-rule.ts';
 import { cloudOrigin } from '../detect/store.ts';
+import { AccountSpikeDetector } from '../forecast/account-spikes.ts';
+import type { EventCounter } from '../forecast/counts.ts';
+import { accountSpikeOptions } from '../forecast/options.ts';
+import { JobScheduler } from '../jobs.ts';
 import { CloudWatchPuller, type PullStats } from './cloudwatch.ts';
 import { type CloudIngestConfig, validateCloudIngestConfig } from './config.ts';
 import { S3LogPuller, type S3PullStats } from './s3.ts';
@@ -17,6 +21,15 @@ export interface CloudIngestDeps {
   /** Client overrides (tests point them at the local stand-ins). */
   logsClient?: CloudWatchLogsClient;
   s3Client?: S3Client;
+  /**
+   * Account-wide spike detection on the ingested event counts (forecast/): options (see forecast/options.ts; the
+   * server passes accountSpikeOptionsFromEnv), or false to turn it off. Default: on, with default options.
+   */
+  accountSpikes?: unknown;
+  /** Run the spike job on its timer (default true; tests call `spikes.run(now)` through onSpikes). */
+  startJobs?: boolean;
+  /** Receives the spike detector (tests, status). */
+  onSpikes?: (d: AccountSpikeDetector) => void;
 }
 
 export interface CloudIngestRun {
@@ -29,22 +42,28 @@ export interface CloudIngestRun {
 
 /**
  * The scoring sink every cloud path shares: model scores per source, the unusual-region rule on CloudTrail, and
- * fleet correlation of whatever was newly stored.
+ * fleet correlation of whatever was newly stored. `onIncidents` receives the incidents that were opened or grew
+ * (the plugin emits `incident.changed` for them, which drives alerts and the console).
  */
 export function cloudSink(
   detector: CloudDetector,
   correlator: FleetCorrelator,
   regions: RegionRule,
   clock: () => number,
+  onIncidents: (ids: string[]) => void = () => {},
+  counter?: EventCounter,
 ): EventSink {
   return {
     async score(source: LogSource, events) {
+      counter?.stage(source, events);
       const { anomalies } = await detector.ingest(source, events);
       if (source === 'cloudtrail') anomalies.push(...(await regions.observe(events, clock())));
       return anomalies;
     },
     async stored(source, _anomalies, newIds) {
-      await correlator.correlate(cloudOrigin(source), [...newIds], clock());
+      await counter?.commit(source); // after the page committed: a re-pulled page is never counted twice
+      const ids = await correlator.correlate(cloudOrigin(source), [...newIds], clock());
+      if (ids.length > 0) onIncidents([...new Set(ids)]);
     },
   };
 }
@@ -57,14 +76,31 @@ export function cloudSink(
 export function cloudIngestPlugin(config: unknown, deps: CloudIngestDeps = {}) {
   const cfg: CloudIngestConfig = validateCloudIngestConfig(config);
   return async function cloudIngest(app: FastifyInstance): Promise<void> {
-    const { db, clock } = app.vigil;
+    const { db, clock, events } = app.vigil;
     const detector = deps.detector ?? (await CloudDetector.load({ bundleDir: cfg.bundleDir, clock }));
     const client = { region: cfg.region, ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}) };
     const logs = cfg.cloudwatch ? (deps.logsClient ?? new CloudWatchLogsClient(client)) : undefined;
     const s3 = cfg.s3
       ? (deps.s3Client ?? new S3Client({ ...client, forcePathStyle: Boolean(cfg.endpoint) }))
       : undefined;
-    const sink = cloudSink(detector, new FleetCorrelator(db), new RegionRule(db), clock);
+    const emitIncidents = (ids: string[]) => {
+      for (const id of ids) events.emit('incident.changed', { id, status: null, by: null });
+    };
+    const correlator = new FleetCorrelator(db);
+    const spikeOptions = deps.accountSpikes === false ? undefined : accountSpikeOptions(deps.accountSpikes ?? {});
+    const spikes =
+      spikeOptions?.enabled === true
+        ? await AccountSpikeDetector.create(db, spikeOptions, {
+            correlator,
+            onIncidents: emitIncidents,
+            log: (msg) => app.log.warn(msg),
+          })
+        : undefined;
+    if (spikes) deps.onSpikes?.(spikes);
+    const jobs = new JobScheduler(spikes ? [spikes.job(clock)] : [], (job, err) =>
+      app.log.error({ err, job }, 'job failed'),
+    );
+    const sink = cloudSink(detector, correlator, new RegionRule(db), clock, emitIncidents, spikes?.tally);
     const cw = logs && cfg.cloudwatch ? new CloudWatchPuller(logs, db, sink, { ...cfg.cloudwatch, clock }) : undefined;
     const s3p = s3 && cfg.s3 ? new S3LogPuller(s3, db, sink, { ...cfg.s3, clock }) : undefined;
 
@@ -95,11 +131,15 @@ export function cloudIngestPlugin(config: unknown, deps: CloudIngestDeps = {}) {
       if (!stopped) timer = setTimeout(() => void runOnce().finally(schedule), cfg.intervalMs);
     };
 
-    app.addHook('onReady', async () => schedule());
+    app.addHook('onReady', async () => {
+      schedule();
+      if (deps.startJobs !== false) jobs.start();
+    });
     app.addHook('onClose', async () => {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await jobs.stop();
       logs?.destroy();
       s3?.destroy();
       if (!deps.detector) await detector.close();
@@ -111,6 +151,9 @@ export function cloudIngestPlugin(config: unknown, deps: CloudIngestDeps = {}) {
       async () => ({
         last,
         running: running !== null,
+        accountSpikes: spikes
+          ? { last: spikes.last, counted: spikes.tally.counted, dropped: spikes.tally.dropped }
+          : null,
       }),
     );
     app.post(

@@ -21,6 +21,8 @@ export const RegistryOptionsSchema = Type.Object(
     maxBundleBytes: Type.Integer({ minimum: 1024, maximum: 1024 ** 3, default: 256 * 1024 * 1024 }),
     /** Absolute base for download URLs (e.g. https://vigil.example.com); absent = relative URLs. */
     publicBaseUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+$' })),
+    /** Lifetime of a signed rollback directive; one is signed per bundle check, so this bounds replay. */
+    rollbackDirectiveTtlSeconds: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 86_400 }),
     autoHalt: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),

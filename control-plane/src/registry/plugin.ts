@@ -33,7 +33,7 @@ export function registryPlugin(input: Partial<RegistryOptions> | RegistryOptions
         now: ctx.clock(),
       });
     await app.register(registryOperatorRoutes(opts, () => keyring));
-    await app.register(agentBundleRoutes(opts));
+    await app.register(agentBundleRoutes(opts, () => keyring));
 
     const halt = opts.autoHalt;
     const jobs = new JobScheduler(

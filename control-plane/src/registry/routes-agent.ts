@@ -5,7 +5,9 @@ import { ApiError } from '../http/errors.ts';
 import { responses } from '../routes/common.ts';
 import type { AgentPrincipal } from '../store/credentials.ts';
 import { bundleArchive, signedBundle } from './bundle-store.ts';
+import type { Keyring } from './keys.ts';
 import type { RegistryOptions } from './options.ts';
+import { rollbackFor } from './rollback-directive.ts';
 import { agentChannel, assignedBundleId } from './rollouts.ts';
 import { BundleOfferSchema, BundleQuerySchema, VersionParamSchema } from './schemas.ts';
 
@@ -19,9 +21,9 @@ async function recordCheck(app: FastifyInstance, agentId: string, current: strin
 }
 
 /** GET /v1/agents/bundle and the archive download (docs/api.md). */
-export function agentBundleRoutes(opts: RegistryOptions) {
+export function agentBundleRoutes(opts: RegistryOptions, keyring: () => Keyring) {
   return async (app: FastifyInstance): Promise<void> => {
-    const { db } = app.vigil;
+    const { db, clock } = app.vigil;
     const archiveUrl = (version: string) =>
       `${opts.publicBaseUrl ?? ''}/v1/agents/bundle/archive/${encodeURIComponent(version)}`;
 
@@ -45,12 +47,15 @@ export function agentBundleRoutes(opts: RegistryOptions) {
         if (!bundle) return reply.code(204).send();
         reply.header('etag', `"${bundle.version}"`);
         if (request.headers['if-none-match'] === `"${bundle.version}"`) return reply.code(304).send();
+        const offer = { version: bundle.version, manifestJson: bundle.signedManifest };
+        const ttlMs = opts.rollbackDirectiveTtlSeconds * 1000;
+        const rollback = await rollbackFor(db, keyring(), offer, channel, request.query.current, clock(), ttlMs);
         return {
           channel,
-          version: bundle.version,
-          manifestJson: bundle.signedManifest,
+          ...offer,
           signature: { alg: 'ed25519' as const, keyId: bundle.keyId, value: bundle.signature },
           download: { url: archiveUrl(bundle.version), sha256: bundle.archiveSha256, size: bundle.archiveSize },
+          ...(rollback ? { rollback } : {}),
         };
       },
     );

@@ -33,6 +33,17 @@ export const BundleOfferSchema = Obj({
   manifestJson: Type.String({ description: 'the signed distribution manifest; verify over these exact UTF-8 bytes' }),
   signature: Obj({ alg: Type.Literal('ed25519'), keyId: Type.String(), value: Type.String() }),
   download: Obj({ url: Type.String(), sha256: Type.String(), size: Type.Integer() }),
+  rollback: Type.Optional(
+    Obj(
+      {
+        directiveJson: Type.String({
+          description: "signed rollback directive: authorises moving off the agent's withdrawn version to this one",
+        }),
+        signature: Obj({ alg: Type.Literal('ed25519'), keyId: Type.String(), value: Type.String() }),
+      },
+      { description: 'present only when the agent runs a version an operator rolled back (docs/api.md Rollback)' },
+    ),
+  ),
 });
 
 export const BundleQuerySchema = Obj(

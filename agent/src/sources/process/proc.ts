@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import path from 'node:path';
+
+export { systemConstants } from './sysconf.ts';
 
 /** The fields of /proc/<pid>/stat an agent needs (proc(5) numbering in comments). */
 export interface ProcStat {
@@ -48,19 +49,6 @@ export function parseStat(text: string): ProcStat | null {
   // Integers only: the responder identifies processes to signal by exactly these two fields.
   const ok = Number.isSafeInteger(stat.pid) && Number.isSafeInteger(stat.startTicks) && Number.isFinite(stat.cpuTicks);
   return ok ? stat : null;
-}
-
-/** sysconf values Node does not expose; asked once of getconf (fixed arguments, no input), with Linux defaults. */
-export function systemConstants(): { clockTicks: number; pageSize: number } {
-  const ask = (name: string, fallback: number) => {
-    try {
-      const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim());
-      return Number.isInteger(v) && v > 0 ? v : fallback;
-    } catch {
-      return fallback;
-    }
-  };
-  return { clockTicks: ask('CLK_TCK', 100), pageSize: ask('PAGESIZE', 4096) };
 }
 
 /** Direct reads of procfs. Sync on purpose: procfs is memory-backed, and the sampler bounds how many it does. */

@@ -2,6 +2,7 @@ import { sql as initial } from './0001-initial.ts';
 import { sql as registryActions } from './0002-registry-actions.ts';
 import { sql as incidentsCorrelation } from './0003-incidents-correlation.ts';
 import { sql as consoleIndexes } from './0004-console-indexes.ts';
+import { sql as forecastCounts } from './0005-forecast-counts.ts';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'registry-actions', sql: registryActions },
   { version: 3, name: 'incidents-correlation', sql: incidentsCorrelation },
   { version: 4, name: 'console-indexes', sql: consoleIndexes },
+  { version: 5, name: 'forecast-counts', sql: forecastCounts },
 ];
