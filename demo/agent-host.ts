@@ -67,7 +67,7 @@ export function agentConfig(o: AgentHostOptions): Record<string, unknown> {
             url: o.controlPlane.url,
             enrollmentToken: o.controlPlane.enrollmentToken,
             signingKeys: o.controlPlane.signingKeys,
-            bundlePollSeconds: 30,
+            bundlePollSeconds: 10,
             pendingPollSeconds: 2,
             drainIntervalMs: 500,
           },

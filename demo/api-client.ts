@@ -13,6 +13,10 @@ export class ApiClient {
     return this.call<T>('POST', route, body, contentType);
   }
 
+  async put<T>(route: string, body: unknown): Promise<T> {
+    return this.call<T>('PUT', route, body, 'application/json');
+  }
+
   private async call<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T> {
     const res = await fetch(`${this.url}${route}`, {
       method,

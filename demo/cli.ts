@@ -28,6 +28,7 @@ Options:
                     (report.html, report.md, report.pdf) with the measured uptime improvement into DIR
                     (needs --duration)
   --screenshots DIR at the end of the run, save console screenshots (fleet, incidents, one incident) into DIR
+  --no-canary       do not roll the candidate bundle (models/bundles/candidate-1.1.0) out to the first host
   --no-cloud        do not stream the account's CloudTrail/VPC/S3/Lambda logs
   --json            print the final outcome as JSON
   -h, --help        this help`;
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       work: { type: 'string' },
       json: { type: 'boolean' },
       'no-cloud': { type: 'boolean' },
+      'no-canary': { type: 'boolean' },
       report: { type: 'string' },
       screenshots: { type: 'string' },
     },
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const fleet = new Fleet({
     dataDir,
     bundleDir: path.join(REPO, 'models/bundles/default'),
+    canaryBundleDir: v['no-canary'] ? undefined : path.join(REPO, 'models/bundles/candidate-1.1.0'),
     workDir: path.resolve(v.work ?? path.join(REPO, 'out/demo')),
     hosts,
     speed,

@@ -67,7 +67,20 @@ async function provision(
   return { child, url, admin, tokens, signingKeys, bundleVersion };
 }
 
-async function publishBundle(admin: ApiClient, bundleDir: string): Promise<string> {
+/**
+ * A model update while the fleet runs: one host is moved to the canary channel and the candidate bundle is uploaded,
+ * signed by the registry and rolled out to canary. That agent downloads it, checks the signature and the feature
+ * schema hash, and swaps models without a restart; the others stay on stable.
+ */
+export async function canaryUpdate(cp: ControlPlane, bundleDir: string, hostname: string): Promise<string> {
+  const agents = await cp.admin.get<{ items: { id: string; hostname: string }[] }>('/v1/agents?limit=100');
+  const agent = agents.items.find((a) => a.hostname === hostname);
+  if (!agent) throw new Error(`no enrolled agent named ${hostname}`);
+  await cp.admin.put(`/v1/agents/${agent.id}/channel`, { channel: 'canary' });
+  return publishBundle(cp.admin, bundleDir, 'canary');
+}
+
+async function publishBundle(admin: ApiClient, bundleDir: string, channel = 'stable'): Promise<string> {
   const manifest = JSON.parse(readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
   // What the manifest lists, nothing else (the registry refuses unlisted files).
   const names = [
@@ -78,7 +91,7 @@ async function publishBundle(admin: ApiClient, bundleDir: string): Promise<strin
   const existing = await admin.get<{ items: { version: string }[] }>('/v1/bundles');
   if (!existing.items.some((b) => b.version === manifest.bundleVersion)) {
     await admin.post('/v1/bundles', writeTar(files), 'application/x-tar');
-    await admin.post('/v1/rollouts', { bundleVersion: manifest.bundleVersion, channel: 'stable', percent: 100 });
+    await admin.post('/v1/rollouts', { bundleVersion: manifest.bundleVersion, channel, percent: 100 });
   }
   return manifest.bundleVersion;
 }

@@ -4,7 +4,7 @@ import type { StatusReport } from '../agent/src/status/report.ts';
 import type { Label } from '../models/src/schema/index.ts';
 import type { Manifest } from '../models/src/synth/index.ts';
 import { AgentHost, type FixMode } from './agent-host.ts';
-import { type ControlPlane, startControlPlane } from './control-plane.ts';
+import { type ControlPlane, canaryUpdate, startControlPlane } from './control-plane.ts';
 import { HealthModel, type HostHealth } from './health.ts';
 import { CloudReplay } from './replay/cloud-replay.ts';
 import { HostReplay } from './replay/host-replay.ts';
@@ -14,6 +14,8 @@ import { createSandbox, destroySandbox, type Sandbox } from './sandbox.ts';
 export interface FleetOptions {
   dataDir: string;
   bundleDir: string;
+  /** A candidate bundle rolled out to the first host over the canary channel once the fleet is up (optional). */
+  canaryBundleDir?: string;
   workDir: string;
   hosts: number;
   speed: number;
@@ -119,6 +121,11 @@ export class Fleet {
       this.hosts.push({ replay, agent });
     }
     this.timer = setInterval(() => this.tick(), 100);
+    if (this.cp && o.canaryBundleDir && this.hosts.length > 0) {
+      const host = this.hosts[0].replay.sandbox.host;
+      const version = await canaryUpdate(this.cp, o.canaryBundleDir, host);
+      o.onProgress?.(`model update: ${host} moved to the canary channel, bundle ${version} rolled out to it`);
+    }
   }
 
   private tick(): void {

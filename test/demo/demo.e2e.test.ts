@@ -54,6 +54,7 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
     fleet = new Fleet({
       dataDir,
       bundleDir: path.join(REPO, 'models/bundles/default'),
+      canaryBundleDir: path.join(REPO, 'models/bundles/candidate-1.1.0'),
       workDir: mkdtempSync(path.join(tmpdir(), 'vigil-demo-')),
       hosts: 2,
       speed: 60,
@@ -116,6 +117,11 @@ describe('npm start (the live demo), 30 s with 2 hosts', () => {
       }
     }
     if (!outcomes.some((o) => o.sandbox.tmpfs)) console.warn('disk-fill skipped: no tmpfs here (needs root)');
+  });
+
+  it('delivered the signed candidate bundle to the canary host only', () => {
+    expect(outcomes[0].status?.model.version).toBe('1.1.0');
+    for (const o of outcomes.slice(1)) expect(o.status?.model.version).toBe('1.0.0');
   });
 
   it('shows incidents in the control-plane API', () => {
