@@ -79,14 +79,18 @@ describe.each(backends)('alert delivery on $name', (backend) => {
     h.app.vigil.events.emit('alert.raised', { ...alert, id: 'alr_2' });
     h.app.vigil.events.emit('alert.raised', alert); // duplicate
     expect(received).toHaveLength(0);
-    await waitFor(() => received.length === 1 && aws.state.sns.published.length === 1);
+    const webhook = `webhook:127.0.0.1:${new URL(url).port}`;
+    // The stats count a send once its response is in, a moment after the receiver saw the body.
+    await waitFor(
+      () => received.length === 1 && aws.state.sns.published.length === 1 && dispatcher.stats.get(webhook)?.sent === 1,
+    );
     expect(received[0].text).toMatch(/^\[MEDIUM\] agent_stale agt_x \(×2 in 50ms\): web-1 silent/);
     const published = aws.state.sns.published[0];
     expect(published.topicArn).toBe(topicArn);
     expect(published.subject).toMatch(/^Vigil \[MEDIUM\] agent_stale agt_x/);
     expect(JSON.parse(published.message)).toMatchObject({ count: 2, key: 'alert:agent_stale:agt_x' });
     expect(published.messageAttributes.severity.StringValue).toBe('medium');
-    expect(dispatcher.stats.get(`webhook:127.0.0.1:${new URL(url).port}`)).toMatchObject({ sent: 1, retried: 1 });
+    expect(dispatcher.stats.get(webhook)).toMatchObject({ sent: 1, retried: 1 });
     expect(dispatcher.deduplicated).toBe(1);
   });
 

@@ -80,13 +80,16 @@ export class ProcessSampler {
     for (let i = 0; i < pids.length; i++) {
       if (i % 256 === 255) await yieldToLoop(); // keep the event loop (tailing, scoring) responsive
       const st = this.proc.stat(pids[i]);
+      // When this process's ticks were read, not when the sample began: describing new processes makes a sample
+      // slow, and a CPU rate over the sample's start times would be skewed by it.
+      const readAt = performance.now();
       if (!st || (!this.opts.includeKernelThreads && (st.flags & PF_KTHREAD) !== 0)) continue;
       const prev = this.known.get(st.pid);
       const same = prev !== undefined && prev.startTicks === st.startTicks && prev.comm === st.comm;
-      const k = same ? { ...prev, cpuTicks: st.cpuTicks, at } : this.describe(st, at);
+      const k = same ? { ...prev, cpuTicks: st.cpuTicks, at: readAt } : this.describe(st, readAt);
       next.set(st.pid, k);
       if (!k.inScope) continue;
-      const rec = this.record(st, k, now, same ? prev : undefined, at);
+      const rec = this.record(st, k, now, same ? prev : undefined, readAt);
       (same ? seen : fresh).push(rec);
     }
     this.known = next;
