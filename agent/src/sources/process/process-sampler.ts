@@ -68,7 +68,6 @@ export class ProcessSampler {
   }
 
   async sample(now = Date.now()): Promise<LogEvent[]> {
-    const at = performance.now();
     let pids = this.proc.pids();
     if (pids.length > this.opts.maxProcesses) {
       this.counters.capped++;
