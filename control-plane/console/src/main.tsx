@@ -13,7 +13,7 @@ import { Kpis } from './pages/Kpis.tsx';
 import { Login } from './pages/Login.tsx';
 import { Models } from './pages/Models.tsx';
 import { useRoute } from './router.ts';
-import { logout, restore, useMe } from './session.ts';
+import { logout, restore, restoreCached, useMe } from './session.ts';
 
 const TITLES: Record<string, string> = {
   fleet: 'Fleet',
@@ -23,16 +23,19 @@ const TITLES: Record<string, string> = {
   kpis: 'KPIs',
 };
 
+setUnauthorizedHandler(() => {
+  logout();
+  location.hash = '#/login';
+});
+// A reload of a tab with a checked session renders the page at once (the first paint does not wait for /v1/me).
+const cached = restoreCached();
+
 function App() {
   const route = useRoute();
   const me = useMe();
-  const [restored, setRestored] = useState(false);
+  const [restored, setRestored] = useState(cached !== null);
   useEffect(() => {
-    setUnauthorizedHandler(() => {
-      logout();
-      location.hash = '#/login';
-    });
-    restore().finally(() => setRestored(true));
+    if (!restored) restore().finally(() => setRestored(true));
   }, []);
   useEffect(() => {
     if (me) startLive();

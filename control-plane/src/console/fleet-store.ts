@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.ts';
 import { decodeCursor, encodeCursor, Where } from '../store/sql.ts';
+import { hostCountsSince } from './anomaly-counts.ts';
 
 export const FLEET_SORTS = ['hostname', 'anomalies', 'seen'] as const;
 export type FleetSort = (typeof FLEET_SORTS)[number];
@@ -76,11 +77,12 @@ const SORT_KEY: Record<FleetSort, string> = {
 /**
  * One page of the fleet with each host's anomaly count over the last 24 h. Keyset pagination on (sort key,
  * hostname, id). Sorting by hostname or heartbeat counts anomalies for the page's hosts only (anomalies_host_ts);
- * sorting by anomalies must count every host's last 24 h first, which is one index range scan of anomalies_ts.
+ * sorting by anomalies must count every host's last 24 h first: the hourly rollup's host rows for the whole
+ * hours, plus the anomalies of the partial first hour (see hostCountsSince). Both give the same exact counts.
  */
 export async function fleetPage(db: Queryable, f: FleetQuery, now: number, staleMs: number) {
   const w = new Where();
-  const since = w.p(now - DAY_MS);
+  const since = now - DAY_MS;
   filters(w, f);
   const key = SORT_KEY[f.sort];
   const numeric = f.sort !== 'hostname';
@@ -100,13 +102,12 @@ export async function fleetPage(db: Queryable, f: FleetQuery, now: number, stale
   const sql =
     f.sort === 'anomalies'
       ? `SELECT ${columns}, c.n FROM ${from}
-           LEFT JOIN (SELECT host, count(*)::int AS n FROM anomalies WHERE ts >= ${since} GROUP BY host) c
-             ON c.host = a.hostname
+           LEFT JOIN (${hostCountsSince(since, (v) => w.p(v))}) c ON c.host = a.hostname
          ${w} ${order('a')} LIMIT ${limit}`
       : // the LATERAL count runs after ORDER BY + LIMIT, so only for the page's rows
         `SELECT p.*, c.n FROM (SELECT ${columns} FROM ${from} ${w} ${order('a')} LIMIT ${limit}) p
            LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM anomalies x
-                              WHERE x.host = p.hostname AND x.ts >= ${since}) c ON TRUE
+                              WHERE x.host = p.hostname AND x.ts >= ${w.p(since)}) c ON TRUE
          ${order('p')}`;
   const { rows } = await db.query<Row>(sql, w.params);
   const page = rows.slice(0, f.limit);
