@@ -1,19 +1,16 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
-import type { LogSource } from '../../../models/src/schema/index.ts';
 import { CloudDetector } from '../detect/cloud-detector.ts';
 import { FleetCorrelator } from '../detect/correlator.ts';
 import { RegionRule } from '../detect/region-rule.ts';
-import { cloudOrigin } from '../detect/store.ts';
 import { AccountSpikeDetector } from '../forecast/account-spikes.ts';
-import type { EventCounter } from '../forecast/counts.ts';
 import { accountSpikeOptions } from '../forecast/options.ts';
 import { JobScheduler } from '../jobs.ts';
 import { CloudWatchPuller, type PullStats } from './cloudwatch.ts';
 import { type CloudIngestConfig, validateCloudIngestConfig } from './config.ts';
 import { S3LogPuller, type S3PullStats } from './s3.ts';
-import type { EventSink } from './sink.ts';
+import { cloudSink } from './sink.ts';
 
 export interface CloudIngestDeps {
   /** A detector to share with the inference API; else one is loaded from config.bundleDir. */
@@ -38,34 +35,6 @@ export interface CloudIngestRun {
   cloudwatch?: PullStats;
   s3?: S3PullStats;
   error?: string;
-}
-
-/**
- * The scoring sink every cloud path shares: model scores per source, the unusual-region rule on CloudTrail, and
- * fleet correlation of whatever was newly stored. `onIncidents` receives the incidents that were opened or grew
- * (the plugin emits `incident.changed` for them, which drives alerts and the console).
- */
-export function cloudSink(
-  detector: CloudDetector,
-  correlator: FleetCorrelator,
-  regions: RegionRule,
-  clock: () => number,
-  onIncidents: (ids: string[]) => void = () => {},
-  counter?: EventCounter,
-): EventSink {
-  return {
-    async score(source: LogSource, events) {
-      counter?.stage(source, events);
-      const { anomalies } = await detector.ingest(source, events);
-      if (source === 'cloudtrail') anomalies.push(...(await regions.observe(events, clock())));
-      return anomalies;
-    },
-    async stored(source, _anomalies, newIds) {
-      await counter?.commit(source); // after the page committed: a re-pulled page is never counted twice
-      const ids = await correlator.correlate(cloudOrigin(source), [...newIds], clock());
-      if (ids.length > 0) onIncidents([...new Set(ids)]);
-    },
-  };
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { Anomaly, LogEvent, LogSource } from '../../../models/src/schema/index.ts';
 import type { Db } from '../db/db.ts';
 import type { CloudDetector } from '../detect/cloud-detector.ts';
-import { storeCloudAnomalies } from '../detect/store.ts';
+import type { FleetCorrelator } from '../detect/correlator.ts';
+import type { RegionRule } from '../detect/region-rule.ts';
+import { cloudOrigin, storeCloudAnomalies } from '../detect/store.ts';
+import type { EventCounter } from '../forecast/counts.ts';
 
 /** Where parsed cloud events go: the scoring service, which returns the anomalies to store. */
 export interface EventSink {
@@ -30,4 +33,32 @@ export async function commitPage(
     await saveCheckpoint(tx);
     return ids;
   });
+}
+
+/**
+ * The scoring sink every cloud path shares: model scores per source, the unusual-region rule on CloudTrail, and
+ * fleet correlation of whatever was newly stored. `onIncidents` receives the incidents that were opened or grew
+ * (the plugin emits `incident.changed` for them, which drives alerts and the console).
+ */
+export function cloudSink(
+  detector: CloudDetector,
+  correlator: FleetCorrelator,
+  regions: RegionRule,
+  clock: () => number,
+  onIncidents: (ids: string[]) => void = () => {},
+  counter?: EventCounter,
+): EventSink {
+  return {
+    async score(source: LogSource, events) {
+      counter?.stage(source, events);
+      const { anomalies } = await detector.ingest(source, events);
+      if (source === 'cloudtrail') anomalies.push(...(await regions.observe(events, clock())));
+      return anomalies;
+    },
+    async stored(source, _anomalies, newIds) {
+      await counter?.commit(source); // after the page committed: a re-pulled page is never counted twice
+      const ids = await correlator.correlate(cloudOrigin(source), [...newIds], clock());
+      if (ids.length > 0) onIncidents([...new Set(ids)]);
+    },
+  };
 }

@@ -63,10 +63,12 @@ describe('subscription-filter Lambda', () => {
     });
     let events = 0;
     let stored = 0;
+    const incidents = new Set<string>();
     for (const d of deliveries) {
       const out = await handle(encode(d));
       events += out.events;
       stored += out.stored ?? 0;
+      for (const id of out.incidents ?? []) incidents.add(id);
     }
     expect(events).toBe(500);
     expect(stored).toBeGreaterThan(0);
@@ -74,6 +76,10 @@ describe('subscription-filter Lambda', () => {
     expect(retry.stored).toBe(0);
     const { rows } = await t.db.query("SELECT type, entity_id FROM anomalies WHERE origin = 'cloud:vpc'");
     expect(rows).toContainEqual({ type: 'port_scan', entity_id: '198.51.100.77' });
+    // correlated into incidents, as the pull ingest does
+    expect(incidents.size).toBeGreaterThan(0);
+    const opened = await t.db.query<{ id: string }>('SELECT id FROM incidents');
+    expect(opened.rows.map((r) => r.id)).toEqual(expect.arrayContaining([...incidents]));
   });
 
   it('skips CONTROL_MESSAGE and refuses malformed payloads naming the field', async () => {

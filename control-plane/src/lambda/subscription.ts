@@ -1,7 +1,8 @@
 /**
  * CloudWatch Logs subscription-filter Lambda: the serverless scale-out path. Decodes the gzip+base64 payload, parses
  * the events with the group's format, scores them with the same CloudDetector the control plane runs, and stores
- * the anomalies in the control plane's database (DATABASE_URL) or returns them.
+ * the anomalies in the control plane's database (DATABASE_URL), correlated into incidents as the pull ingest does,
+ * or returns them.
  *
  * Environment: VIGIL_BUNDLE_DIR (model bundle), VIGIL_GROUP_FORMATS (JSON [{pattern, format}], default
  * /aws/lambda/* → lambda), VIGIL_DEFAULT_FORMAT (format of unmapped groups; unset = they are refused), DATABASE_URL.
@@ -11,6 +12,8 @@ import type { Anomaly } from '../../../models/src/schema/index.ts';
 import type { Db } from '../db/db.ts';
 import { openPostgres } from '../db/postgres.ts';
 import { CloudDetector } from '../detect/cloud-detector.ts';
+import { FleetCorrelator } from '../detect/correlator.ts';
+import { RegionRule } from '../detect/region-rule.ts';
 import { storeCloudAnomalies } from '../detect/store.ts';
 import {
   type CloudFormat,
@@ -20,6 +23,7 @@ import {
   isCloudFormat,
 } from '../ingest/format-map.ts';
 import { parseCwEvents, type RejectedLine } from '../ingest/parse-events.ts';
+import { cloudSink, detectorSink } from '../ingest/sink.ts';
 import { decodeSubscription } from './subscription-payload.ts';
 
 export interface SubscriptionDeps {
@@ -39,9 +43,21 @@ export interface SubscriptionResult {
   /** Anomalies found; when a database is configured, `stored` says how many were new. */
   anomalies: Anomaly[];
   stored?: number;
+  /** Incidents opened or grown by correlating the new anomalies (database configured only). */
+  incidents?: string[];
 }
 
 export function createSubscriptionHandler(deps: SubscriptionDeps) {
+  const clock = deps.clock ?? Date.now;
+  // Incidents of the current invocation (a Lambda container runs one invocation at a time).
+  let incidents: string[] = [];
+  // The same sink the control plane's pull ingest uses: model scores, the unusual-region rule on CloudTrail, and
+  // fleet correlation into incidents of what was newly stored. Without a database it only scores.
+  const sink = deps.db
+    ? cloudSink(deps.detector, new FleetCorrelator(deps.db), new RegionRule(deps.db), clock, (ids) => {
+        incidents = ids;
+      })
+    : detectorSink(deps.detector);
   return async function handle(event: unknown): Promise<SubscriptionResult> {
     const payload = decodeSubscription(event);
     if (payload.messageType === 'CONTROL_MESSAGE') {
@@ -52,7 +68,7 @@ export function createSubscriptionHandler(deps: SubscriptionDeps) {
       throw new Error(`logGroup: no format configured for ${JSON.stringify(payload.logGroup.slice(0, 512))}`);
     // one payload is one stream's batch: a fresh parser per invocation keeps streams from sharing parser state
     const parsed = parseCwEvents(createParser(format), payload.logEvents, payload);
-    const { anomalies } = await deps.detector.ingest(format, parsed.events);
+    const anomalies = await sink.score(format, parsed.events);
     const out: SubscriptionResult = {
       logGroup: payload.logGroup,
       events: payload.logEvents.length,
@@ -60,7 +76,13 @@ export function createSubscriptionHandler(deps: SubscriptionDeps) {
       rejectedSamples: parsed.rejected,
       anomalies,
     };
-    if (deps.db) out.stored = (await storeCloudAnomalies(deps.db, format, anomalies, (deps.clock ?? Date.now)())).size;
+    if (deps.db) {
+      const newIds = await storeCloudAnomalies(deps.db, format, anomalies, clock());
+      incidents = [];
+      await sink.stored?.(format, anomalies, newIds);
+      out.stored = newIds.size;
+      out.incidents = incidents;
+    }
     return out;
   };
 }
