@@ -66,7 +66,8 @@ const ScoreResponseSchema = Type.Object({
 
 /**
  * POST /v1/score: the inference API (the seed's API Gateway surface). Viewer role: it reads models and changes no
- * state, so it is not audited; a dedicated per-caller rate limit and body cap bound what one caller can spend.
+ * state, so like agent telemetry only refused or failed calls are audited (all of them with auditAgentTelemetry);
+ * a dedicated per-caller rate limit and body cap bound what one caller can spend.
  */
 export function scorePlugin(opts: ScorePluginOptions = {}) {
   return async function score(app: FastifyInstance): Promise<void> {
@@ -79,7 +80,7 @@ export function scorePlugin(opts: ScorePluginOptions = {}) {
       '/v1/score',
       {
         bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
-        config: { auth: 'viewer', rateLimit: { max: opts.perMinute ?? 600, timeWindow: 60_000 } },
+        config: { auth: 'viewer', telemetry: true, rateLimit: { max: opts.perMinute ?? 600, timeWindow: 60_000 } },
         schema: {
           tags: ['inference'],
           summary: 'Score events: every entity-window with its P(anomaly), type and top features',
