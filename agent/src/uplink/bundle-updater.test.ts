@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FeatureEngine } from '../../../models/src/features/engine.ts';
+import { ROLLBACK_DOMAIN } from '../../../models/src/schema/rollback.ts';
 import { writeTar } from '../../../models/src/util/tar.ts';
 import { testBundle } from '../../../test/agent/support/test-bundle.ts';
 import { ModelSlot } from '../pipeline/model-slot.ts';
@@ -12,7 +13,7 @@ import { StateDb } from '../state/index.ts';
 import { BundleUpdater, KV } from './bundle-updater.ts';
 import { FakeServer } from './fake-server.ts';
 import { ControlPlaneHttp } from './http.ts';
-import { ROLLBACK_DOMAIN, type RollbackAuthorization } from './rollback.ts';
+import type { RollbackAuthorization } from './rollback.ts';
 
 const HASH = new FeatureEngine().schema.hash;
 const keys = generateKeyPairSync('ed25519');

@@ -1,5 +1,8 @@
 import { createHash, type KeyObject, verify } from 'node:crypto';
+import { ROLLBACK_DOMAIN, type RollbackDirective } from '../../../models/src/schema/rollback.ts';
 import type { BundleOffer } from './signed-bundle.ts';
+
+export type { RollbackDirective };
 
 /**
  * Signed rollback directives (docs/api.md, "Rollback"). The agent installs a bundle older than the one it runs only
@@ -8,25 +11,12 @@ import type { BundleOffer } from './signed-bundle.ts';
  * and that has not expired. A plain lower version, a directive for another version, a replayed directive after its
  * expiry, or a manifest signature passed off as a directive (the domain prefix differs) is refused.
  */
-export const ROLLBACK_DOMAIN = 'vigil-rollback-directive/v1\n';
 /** Directives are signed per bundle check for about a day; a longer one is not something our server issues. */
 const MAX_LIFETIME_MS = 7 * 86_400_000;
 
 export interface RollbackAuthorization {
   directiveJson: string;
   signature: { alg: string; keyId: string; value: string };
-}
-
-export interface RollbackDirective {
-  type: 'vigil-rollback';
-  v: 1;
-  rolloutId: string;
-  channel: string;
-  withdrawn: string[];
-  targetVersion: string;
-  targetManifestSha256: string;
-  issuedAt: number;
-  expiresAt: number;
 }
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
