@@ -103,23 +103,27 @@ export async function actionHistory(
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({
-      id: String(r.seq),
-      host: r.host as string | null,
-      playbook: r.playbook as string,
-      mode: r.mode as string,
-      decision: r.decision as string,
-      result: r.result as string,
-      dryRun: r.dry_run as boolean,
-      why: r.why as string,
-      target: r.target as string | null,
-      anomalyId: r.anomaly_id as string | null,
-      anomalyType: r.anomaly_type as string | null,
-      startedAt: Number(r.started_at),
-      finishedAt: Number(r.finished_at),
-      approvedBy: r.approved_by as string | null,
-      outcomes: (r.outcomes as { stage: string; ok: boolean; detail: string }[] | null) ?? [],
-    })),
+    items: page.map((r) => ({ ...actionView(r), anomalyType: r.anomaly_type as string | null })),
     nextCursor: rows.length > f.limit && last ? encodeCursor([Number(last.started_at), Number(last.seq)]) : null,
+  };
+}
+
+/** An action row (seq, host, playbook, …, approved_by, outcomes) as the console shows it. */
+export function actionView(r: Record<string, unknown>) {
+  return {
+    id: String(r.seq),
+    host: r.host as string | null,
+    playbook: r.playbook as string,
+    mode: r.mode as string,
+    decision: r.decision as string,
+    result: r.result as string,
+    dryRun: r.dry_run as boolean,
+    why: r.why as string,
+    target: r.target as string | null,
+    anomalyId: r.anomaly_id as string | null,
+    startedAt: Number(r.started_at),
+    finishedAt: Number(r.finished_at),
+    approvedBy: r.approved_by as string | null,
+    outcomes: (r.outcomes as { stage: string; ok: boolean; detail: string }[] | null) ?? [],
   };
 }

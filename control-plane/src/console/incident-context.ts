@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { actionView } from './actions-store.ts';
 
 /** Member anomalies as getIncident returns them (the fields this module reads). */
 export interface MemberAnomaly {
@@ -82,24 +83,11 @@ export async function incidentActions(db: Queryable, incidentId: string) {
     [incidentId],
   );
   return rows.map((r) => ({
-    id: String(r.seq),
-    host: r.host as string | null,
-    playbook: r.playbook as string,
-    mode: r.mode as string,
-    decision: r.decision as string,
-    result: r.result as string,
-    dryRun: r.dry_run as boolean,
-    why: r.why as string,
-    target: r.target as string | null,
-    anomalyId: r.anomaly_id as string | null,
-    startedAt: Number(r.started_at),
-    finishedAt: Number(r.finished_at),
+    ...actionView(r),
     recommendationId: r.recommendation_id as string | null,
-    approvedBy: r.approved_by as string | null,
     approval: r.approval as string | null,
     decidedBy: r.decided_by as string | null,
     reason: r.reason as string | null,
-    outcomes: (r.outcomes as { stage: string; ok: boolean; detail: string }[] | null) ?? [],
   }));
 }
 
