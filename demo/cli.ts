@@ -151,12 +151,9 @@ function printWelcome(fleet: Fleet): void {
 let lastPrinted = 0;
 async function printSummary(fleet: Fleet): Promise<void> {
   const outcomes = await fleet.outcomes();
-  const incidents = fleet.cp
-    ? await fleet.cp.admin
-        .get<{ items: unknown[] }>('/v1/incidents?limit=200')
-        .then((r) => r.items.length)
-        .catch(() => null)
-    : null;
+  const incidents = await controlPlaneView(fleet)
+    .then((v) => v?.incidents ?? null)
+    .catch(() => null);
   const line = summaryLine(summarize(outcomes, incidents), fleet.eventNow());
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
   else if (Date.now() - lastPrinted >= 10_000) {
@@ -166,20 +163,23 @@ async function printSummary(fleet: Fleet): Promise<void> {
 }
 
 interface CpView {
-  anomalies: Record<string, number>;
+  anomalies: { total: number; byType: Record<string, number>; bySource: Record<string, number> };
   incidents: number;
 }
 
-/** What the control plane holds at the end: anomalies by source:type, and incidents. */
+/** What the control plane holds at the end, from its own KPI query (counted in SQL, so nothing is capped). */
 async function controlPlaneView(fleet: Fleet): Promise<CpView | null> {
   if (!fleet.cp) return null;
-  type Stored = { anomaly: { source: string; type: string } };
-  const list = await fleet.cp.admin.get<{ items: Stored[] }>('/v1/anomalies?limit=1000');
-  const anomalies: Record<string, number> = {};
-  for (const { anomaly: a } of list.items)
-    anomalies[`${a.source}:${a.type}`] = (anomalies[`${a.source}:${a.type}`] ?? 0) + 1;
-  const incidents = (await fleet.cp.admin.get<{ items: unknown[] }>('/v1/incidents?limit=200')).items.length;
-  return { anomalies, incidents };
+  type Kc = { key: string; count: number }[];
+  type Kpis = { anomalies: { total: number; byType: Kc; bySource: Kc }; incidents: { total: number } };
+  const from = fleet.origin - 3_600_000; // event times start here; incidents and actions carry wall time (≤ now)
+  const to = Math.max(fleet.eventNow(), Date.now()) + 60_000;
+  const k = await fleet.cp.admin.get<Kpis>(`/v1/kpis?from=${from}&to=${to}`);
+  const rec = (list: Kc) => Object.fromEntries(list.map((x) => [x.key, x.count]));
+  return {
+    anomalies: { total: k.anomalies.total, byType: rec(k.anomalies.byType), bySource: rec(k.anomalies.bySource) },
+    incidents: k.incidents.total,
+  };
 }
 
 function finalText(outcomes: HostOutcome[], cp: CpView | null): string {
@@ -193,8 +193,14 @@ function finalText(outcomes: HostOutcome[], cp: CpView | null): string {
     );
   }
   if (cp) {
-    const top = Object.entries(cp.anomalies).sort((a, b) => b[1] - a[1]);
-    lines.push(`  control plane: ${cp.incidents} incidents; anomalies ${top.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    const list = (r: Record<string, number>) =>
+      Object.entries(r)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+    lines.push(`  control plane: ${cp.incidents} incidents; ${cp.anomalies.total} anomalies`);
+    lines.push(`    by type: ${list(cp.anomalies.byType)}`);
+    lines.push(`    by source: ${list(cp.anomalies.bySource)}`);
   }
   return lines.join('\n');
 }
