@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseClfTime } from '../../models/src/parse/time.ts';
+import { isoSeconds, s3Time } from '../../models/src/synth/time.ts';
 
 /**
  * The account's cloud logs from the dataset, each record with its time and a function that re-renders it at another
@@ -16,16 +18,8 @@ export interface CloudRecord {
   render(ts: number): string;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const S3_TIME = /\[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\]/;
+const S3_TIME = /\[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000)\]/;
 const ISO_LEAD = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function s3Stamp(ts: number): string {
-  const d = new Date(ts);
-  const t = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return `[${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${t} +0000]`;
-}
 
 export function loadCloudRecords(dataDir: string, keep: (ts: number) => boolean): CloudRecord[] {
   const out: CloudRecord[] = [];
@@ -34,8 +28,7 @@ export function loadCloudRecords(dataDir: string, keep: (ts: number) => boolean)
     const rec = JSON.parse(line) as { eventTime: string };
     const ts = Date.parse(rec.eventTime);
     if (!keep(ts)) continue;
-    const render = (t: number) =>
-      JSON.stringify({ ...rec, eventTime: new Date(t).toISOString().replace(/\.\d+Z$/, 'Z') });
+    const render = (t: number) => JSON.stringify({ ...rec, eventTime: isoSeconds(t) });
     out.push({ kind: 'cloudtrail', ts, group: 'aws-cloudtrail-logs', stream: 'account_CloudTrail_us-east-1', render });
   }
   for (const file of readdirSync(path.join(dataDir, 'lambda'))) {
@@ -67,15 +60,14 @@ export function loadCloudRecords(dataDir: string, keep: (ts: number) => boolean)
   for (const file of readdirSync(path.join(dataDir, 's3'))) {
     for (const line of lines(path.join(dataDir, 's3', file))) {
       const m = S3_TIME.exec(line);
-      if (!m) continue;
-      const ts = Date.UTC(+m[3], MONTHS.indexOf(m[2]), +m[1], +m[4], +m[5], +m[6]);
-      if (!keep(ts)) continue;
+      const ts = m ? parseClfTime(m[1], 0, m[1].length) : Number.NaN;
+      if (!Number.isFinite(ts) || !keep(ts)) continue;
       out.push({
         kind: 's3',
         ts,
         group: file.replace(/\.log$/, ''),
         stream: '',
-        render: (t) => line.replace(S3_TIME, s3Stamp(t)),
+        render: (t) => line.replace(S3_TIME, s3Time(t)),
       });
     }
   }

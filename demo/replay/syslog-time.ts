@@ -1,24 +1,20 @@
-/** RFC 3164 timestamps ("Mmm dd HH:MM:SS"): the dataset's auth.log and syslog carry no year and are written in UTC. */
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const STAMP = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) /;
+import { clockMs, dayStartMs, digits, monthIndex, validDate } from '../../models/src/parse/time.ts';
+import { syslogTime } from '../../models/src/synth/time.ts';
+
+/** RFC 3164 stamps ("Mmm dd HH:MM:SS"): the dataset's auth.log and syslog carry no year and are written in UTC. */
 
 /** The line's time in the given year and the rest of the line after the stamp; null for a line without one. */
 export function splitSyslogLine(line: string, year: number): { ts: number; rest: string } | null {
-  const m = STAMP.exec(line);
-  if (!m) return null;
-  const month = MONTHS.indexOf(m[1]);
-  if (month < 0) return null;
-  const ts = Date.UTC(year, month, Number(m[2].trim()), Number(m[3]), Number(m[4]), Number(m[5]));
-  return { ts, rest: line.slice(m[0].length) };
+  if (line.length < 16 || line.charCodeAt(3) !== 32 || line.charCodeAt(15) !== 32) return null;
+  const month = monthIndex(line, 0);
+  const day = line.charCodeAt(4) === 32 ? digits(line, 5, 1) : digits(line, 4, 2);
+  const clock = clockMs(line, 7);
+  if (!validDate(year, month, day) || clock < 0) return null;
+  return { ts: dayStartMs(year, month, day) + clock, rest: line.slice(16) };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function syslogStamp(ts: number): string {
-  const d = new Date(ts);
-  const day = String(d.getUTCDate()).padStart(2, ' ');
-  return `${MONTHS[d.getUTCMonth()]} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
+/** The stamp the generator writes (and syslog daemons do): UTC, day space-padded. */
+export const syslogStamp = syslogTime;
 
 /** Replaces the host field (the first token after the stamp) so a dataset line reads as written on `host`. */
 export function withHost(rest: string, host: string): string {
