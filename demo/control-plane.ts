@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { BundleManifest } from '../models/src/onnx/manifest.ts';
-import { writeTar } from '../models/src/util/tar.ts';
+import { packBundleDir } from '../models/src/onnx/bundle-pack.ts';
 import { ApiClient } from './api-client.ts';
-import { Child, REPO, waitUntil } from './procs.ts';
+import { Child, waitUntil } from './procs.ts';
 
 export interface ControlPlane {
   child: Child;
@@ -81,19 +78,11 @@ export async function canaryUpdate(cp: ControlPlane, bundleDir: string, hostname
 }
 
 async function publishBundle(admin: ApiClient, bundleDir: string, channel = 'stable'): Promise<string> {
-  const manifest = JSON.parse(readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
-  // What the manifest lists, nothing else (the registry refuses unlisted files).
-  const names = [
-    'manifest.json',
-    ...manifest.models.flatMap((m) => [m.file, ...(m.explainer ? [m.explainer.file] : [])]),
-  ];
-  const files = names.map((name) => ({ name, data: readFileSync(path.join(bundleDir, name)) }));
+  const { manifest, archive } = packBundleDir(bundleDir);
   const existing = await admin.get<{ items: { version: string }[] }>('/v1/bundles');
   if (!existing.items.some((b) => b.version === manifest.bundleVersion)) {
-    await admin.post('/v1/bundles', writeTar(files), 'application/x-tar');
+    await admin.post('/v1/bundles', archive, 'application/gzip');
     await admin.post('/v1/rollouts', { bundleVersion: manifest.bundleVersion, channel, percent: 100 });
   }
   return manifest.bundleVersion;
 }
-
-export const repoPath = (...p: string[]) => path.join(REPO, ...p);

@@ -8,41 +8,13 @@
  * The token is read from the environment only, never from a flag, so it does not show in process listings.
  * Exit codes: 0 published (or already there with --allow-existing), 1 refused or unreachable, 2 usage.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { sha256Hex } from '../../models/src/onnx/bundle.ts';
-import { type BundleManifest, MANIFEST_FILE, validateManifest } from '../../models/src/onnx/manifest.ts';
+import { listedFiles, packBundleDir } from '../../models/src/onnx/bundle-pack.ts';
 import { parseCommand, UsageError } from '../../models/src/util/cli.ts';
-import { writeTar } from '../../models/src/util/tar.ts';
 
 const USAGE = `Usage: upload-bundle --url URL --bundle DIR [--allow-existing] [--timeout-seconds N]
   (token: VIGIL_ADMIN_TOKEN environment variable, an admin operator token)`;
 
-/** The files a manifest lists, in manifest order, after the manifest itself. */
-export function listedFiles(m: BundleManifest): string[] {
-  return m.models.flatMap((e) => [e.file, ...(e.explainer ? [e.explainer.file] : [])]);
-}
-
-/** Builds the upload body, checking every listed file against its sha256 first (a bad file names itself). */
-export function bundleArchive(dir: string): { manifest: BundleManifest; archive: Buffer } {
-  const manifestBytes = readFileSync(path.join(dir, MANIFEST_FILE));
-  const manifest = validateManifest(JSON.parse(manifestBytes.toString('utf8')), path.join(dir, MANIFEST_FILE));
-  const expected = new Map(
-    manifest.models.flatMap((e) => [
-      [e.file, e.sha256] as const,
-      ...(e.explainer ? [[e.explainer.file, e.explainer.sha256] as const] : []),
-    ]),
-  );
-  const files = [{ name: MANIFEST_FILE, data: manifestBytes }];
-  for (const name of listedFiles(manifest)) {
-    const data = readFileSync(path.join(dir, name));
-    if (sha256Hex(data) !== expected.get(name))
-      throw new Error(`${path.join(dir, name)}: sha256 does not match the manifest`);
-    files.push({ name, data });
-  }
-  return { manifest, archive: gzipSync(writeTar(files), { level: 9 }) };
-}
+export { listedFiles, packBundleDir as bundleArchive };
 
 export interface UploadResult {
   status: 'published' | 'exists';
@@ -58,7 +30,7 @@ export async function uploadBundle(opts: {
   allowExisting?: boolean;
   timeoutMs?: number;
 }): Promise<UploadResult> {
-  const { manifest, archive } = bundleArchive(opts.dir);
+  const { manifest, archive } = packBundleDir(opts.dir);
   const endpoint = new URL('/v1/bundles', opts.url);
   const res = await fetch(endpoint, {
     method: 'POST',
